@@ -1,0 +1,83 @@
+import { DeskDirectory, TicketService, systemClock, type AttachmentStorage, type Clock, type SupportConfig } from './core/index.js';
+import type { Logger } from './logger.js';
+import { openDatabase, redactUrl, type Database } from './persistence/database.js';
+import { LocalAttachmentStorage } from './persistence/local-attachment-storage.js';
+import type { PlatformAdapter } from './platform-adapter.js';
+import type { Settings } from './settings.js';
+
+/** What every adapter is built from. */
+export interface AdapterContext {
+  service: TicketService;
+  desks: DeskDirectory;
+  storage: AttachmentStorage;
+  logger: Logger;
+  clock: Clock;
+  settings: Settings;
+}
+
+export type AdapterFactory = (context: AdapterContext) => PlatformAdapter;
+
+export interface AppOptions {
+  settings: Settings;
+  config: SupportConfig;
+  logger: Logger;
+  /** The adapters to run, by platform; an adapter runs when its platform's credentials are set. */
+  adapters: Partial<Record<'discord' | 'slack', AdapterFactory>>;
+  clock?: Clock;
+}
+
+export interface RunningApp {
+  database: Database;
+  service: TicketService;
+  adapters: PlatformAdapter[];
+  /** Stops the adapters (finishing work in progress), then closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root shared by `npm start` and the tests: opens the database (applying migrations),
+ * builds the core service and starts each adapter whose credentials are set.
+ */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { settings, config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(settings.databaseUrl);
+  logger.info(
+    { database: redactUrl(settings.databaseUrl), dialect: database.dialect, migrationsApplied: database.applied },
+    'database ready',
+  );
+  const desks = new DeskDirectory(config);
+  const service = new TicketService(database.store, desks, clock);
+  const context: AdapterContext = {
+    service,
+    desks,
+    storage: new LocalAttachmentStorage(settings.attachmentsDir),
+    logger,
+    clock,
+    settings,
+  };
+  const adapters: PlatformAdapter[] = [];
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const adapter of [...adapters].reverse()) {
+        await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
+      }
+      await database.close();
+      logger.info('stopped');
+    })());
+  try {
+    for (const platform of ['discord', 'slack'] as const) {
+      const factory = options.adapters[platform];
+      if (!settings[platform] || !factory) continue;
+      const adapter = factory(context);
+      adapters.push(adapter);
+      await adapter.start();
+      logger.info({ platform }, 'adapter started');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { database, service, adapters, stop };
+}

@@ -1,0 +1,130 @@
+import type {
+  Attachment,
+  AuthorRole,
+  MessageCopy,
+  MessageVisibility,
+  Participant,
+  Platform,
+  StoredAttachment,
+  Ticket,
+  TicketEvent,
+  TicketMessage,
+  TicketStatus,
+} from './ticket.js';
+
+/** The time, injected so tests move it instead of sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type NewTicket = Omit<Ticket, 'id'>;
+
+export interface NewTicketMessage {
+  ticketId: number;
+  channelId: string | null;
+  messageId: string | null;
+  authorId: string;
+  authorName: string;
+  authorRole: AuthorRole;
+  visibility: MessageVisibility;
+  body: string;
+  createdAt: Date;
+}
+
+export type NewTicketEvent = Omit<TicketEvent, 'id'>;
+
+/** What to list. Every field narrows the list; `categoryKeys` is how the core limits agents to their categories. */
+export interface TicketQuery {
+  deskId: string;
+  platform?: Platform;
+  statuses?: readonly TicketStatus[];
+  categoryKeys?: readonly string[];
+  requesterId?: string;
+  /** An assignee's id, or null for unassigned tickets. */
+  assigneeId?: string | null;
+  /** Matched, case-insensitively, against subject and description. */
+  text?: string;
+  /** Only tickets numbered below this (paging backwards from the newest). */
+  beforeNumber?: number;
+  limit: number;
+}
+
+export interface FindOptions {
+  /** Lock the row until the transaction ends, where the database can (PostgreSQL `FOR UPDATE`). */
+  forUpdate?: boolean;
+}
+
+/**
+ * Everything a use case reads and writes, inside one transaction. Implemented by `src/persistence`
+ * on TypeORM; one instance lives only as long as its transaction.
+ */
+export interface TicketTransaction {
+  /** The next ticket number of a desk: unique and increasing, also across processes sharing one database. */
+  nextTicketNumber(deskId: string): Promise<number>;
+  /**
+   * Serializes ticket openings of one requester until the transaction ends, so two simultaneous submissions
+   * cannot both pass the open-ticket limit or the duplicate check.
+   */
+  lockRequester(deskId: string, requesterId: string): Promise<void>;
+
+  insertTicket(ticket: NewTicket): Promise<Ticket>;
+  /** Saves every mutable field of the ticket. */
+  updateTicket(ticket: Ticket): Promise<void>;
+  findTicketById(id: number, options?: FindOptions): Promise<Ticket | null>;
+  findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null>;
+  /** A ticket by one of its spaces: (channel, thread) of the staff space or of the requester's space. */
+  findTicketBySpace(platform: Platform, channelId: string, threadId: string, options?: FindOptions): Promise<Ticket | null>;
+  findTicketBySourceKey(sourceKey: string): Promise<Ticket | null>;
+  /** The requester's tickets that are not closed, oldest first. */
+  findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]>;
+  /** When the requester last opened a ticket on this desk. */
+  latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null>;
+  listTickets(query: TicketQuery): Promise<Ticket[]>;
+
+  insertMessage(message: NewTicketMessage): Promise<TicketMessage>;
+  /** A stored message by its platform location, or by the location of one of its copies. */
+  findMessage(channelId: string, messageId: string): Promise<TicketMessage | null>;
+  findMessageById(id: number): Promise<TicketMessage | null>;
+  /** Changes a message's body, keeping the previous body as a revision. */
+  reviseMessage(id: number, body: string, at: Date): Promise<void>;
+  markMessageDeleted(id: number, at: Date): Promise<void>;
+  setMessageLocation(id: number, channelId: string, messageId: string): Promise<void>;
+  /** Records a copy; returns false when that copy was already recorded. */
+  addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean>;
+  listMessages(ticketId: number, options: { includeInternal: boolean }): Promise<TicketMessage[]>;
+  listRevisions(messageId: number): Promise<Array<{ body: string; replacedAt: Date }>>;
+
+  insertAttachments(ticketId: number, messageId: number | null, files: readonly StoredAttachment[], at: Date): Promise<Attachment[]>;
+
+  insertEvent(event: NewTicketEvent): Promise<TicketEvent>;
+  listEvents(ticketId: number): Promise<TicketEvent[]>;
+
+  listParticipants(ticketId: number): Promise<Participant[]>;
+  addParticipant(participant: Participant): Promise<void>;
+  removeParticipant(ticketId: number, userId: string): Promise<void>;
+
+  /**
+   * Records that a platform event was handled. Returns true the first time a key is seen, false after;
+   * done in the same transaction as the work, a delivery is handled exactly once.
+   */
+  markProcessed(key: string, at: Date): Promise<boolean>;
+}
+
+/**
+ * The desk's persistence. The default implementation keeps everything in sqlite, which serializes
+ * transactions inside one process; with several processes use PostgreSQL, where ticket numbers and
+ * requester locks hold across processes.
+ */
+export interface TicketStore {
+  /** Runs `work` in one transaction: everything it wrote is committed, or nothing if it throws. */
+  transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T>;
+}
+
+/** Durable storage for attachment bytes. The default keeps files in a local folder, content-addressed. */
+export interface AttachmentStorage {
+  /** Stores bytes and returns how to find them again; storing the same bytes twice stores them once. */
+  put(bytes: Uint8Array): Promise<{ storageKey: string; sha256: string; size: number }>;
+  get(storageKey: string): Promise<Uint8Array>;
+}

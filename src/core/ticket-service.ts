@@ -1,0 +1,731 @@
+import { DeskDirectory, findCategory, type CategoryConfig, type DeskConfig } from './desk.js';
+import { authorRoleOf, isStaff, isStaffOf, may, staffCategories, standingOf, type Standing } from './permissions.js';
+import {
+  checkAttachments,
+  checkTicketForm,
+  cleanLine,
+  cleanReason,
+  cleanText,
+  subjectKey,
+  textLength,
+  type CleanTicketForm,
+  type TicketForm,
+} from './policies.js';
+import { systemClock, type Clock, type NewTicketEvent, type TicketQuery, type TicketStore, type TicketTransaction } from './ports.js';
+import { refuse, type TicketAction } from './refusals.js';
+import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
+import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
+import {
+  PRIORITIES,
+  type Actor,
+  type AuthorRole,
+  type MessageCopy,
+  type MessageVisibility,
+  type Platform,
+  type Priority,
+  type StoredAttachment,
+  type Ticket,
+  type TicketEvent,
+  type TicketMessage,
+  type TicketSpaces,
+  type TicketStatus,
+} from './ticket.js';
+
+export interface OpenTicketRequest {
+  platform: Platform;
+  workspaceId: string;
+  requester: Actor;
+  form: TicketForm;
+  /** The form's files, already stored. When given, their real sizes and types are what the limits check. */
+  files?: readonly StoredAttachment[];
+  /** The platform's id for this submission (a modal's nonce): submitting it twice opens one ticket. */
+  sourceKey?: string | null;
+}
+
+export interface OpenedTicket {
+  ticket: Ticket;
+  desk: DeskConfig;
+  category: CategoryConfig;
+  /** The requester's description, stored as the ticket's first message with the form's files. */
+  openingMessage: TicketMessage;
+  /** False when this submission had already opened the ticket. */
+  created: boolean;
+}
+
+export interface IncomingMessage {
+  ticketId: number;
+  author: Actor;
+  channelId: string;
+  messageId: string;
+  body: string;
+  files?: readonly StoredAttachment[];
+  /** When the platform says it was written; defaults to now. */
+  at?: Date;
+}
+
+export interface RecordedMessage {
+  ticket: Ticket;
+  message: TicketMessage;
+  role: AuthorRole;
+  /** The status change the message caused, if any. */
+  statusChange: { from: TicketStatus; to: TicketStatus } | null;
+  /** True when this was the first public answer from staff. */
+  firstResponse: boolean;
+  /** True when the message had already been recorded: nothing was written this time. */
+  duplicate: boolean;
+}
+
+export interface BotMessage {
+  ticketId: number;
+  channelId: string | null;
+  messageId: string | null;
+  authorId: string;
+  authorName: string;
+  role: 'bot' | 'system';
+  visibility: MessageVisibility;
+  body: string;
+  files?: readonly StoredAttachment[];
+  at?: Date;
+}
+
+export interface TicketChange {
+  ticket: Ticket;
+  event: TicketEvent;
+  /** The status before the action; equal to `ticket.status` when it did not change. */
+  previousStatus: TicketStatus;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus | 'active' | 'all';
+  categoryKey?: string;
+  requesterId?: string;
+  /** An assignee's id, or `'none'` for unassigned tickets. */
+  assigneeId?: string;
+  text?: string;
+  beforeNumber?: number;
+  limit?: number;
+}
+
+export interface TicketRecord {
+  ticket: Ticket;
+  messages: TicketMessage[];
+  events: TicketEvent[];
+  /** Whether internal notes are included (staff only). */
+  includesInternal: boolean;
+}
+
+interface ActionContext {
+  tx: TicketTransaction;
+  ticket: Ticket;
+  desk: DeskConfig;
+  standing: Standing;
+  now: Date;
+}
+
+const MAX_LIST = 100;
+
+/**
+ * The use cases of a support desk. Each runs in one transaction, checks who may do it, applies the
+ * status machine and the desk's policies, and records an event. Expected failures throw
+ * {@link RefusalError}s, which roll the transaction back.
+ */
+export class TicketService {
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly store: TicketStore,
+    readonly desks: DeskDirectory,
+    clock: Clock = systemClock,
+  ) {
+    this.clock = clock;
+  }
+
+  deskFor(platform: Platform, workspaceId: string): DeskConfig {
+    return this.desks.forWorkspace(platform, workspaceId) ?? refuse({ code: 'desk_not_configured', workspaceId });
+  }
+
+  deskOf(ticket: Ticket): DeskConfig {
+    return this.desks.byDeskId(ticket.deskId) ?? refuse({ code: 'desk_not_configured', workspaceId: ticket.workspaceId });
+  }
+
+  /** `CS-0042` */
+  label(ticket: Ticket): string {
+    const desk = this.desks.byDeskId(ticket.deskId);
+    return formatTicketNumber(desk?.ticketPrefix ?? '', ticket.number);
+  }
+
+  /**
+   * Runs every check of {@link openTicket} without writing anything, so an adapter can refuse a form
+   * before downloading its files.
+   */
+  async checkOpen(request: OpenTicketRequest): Promise<CleanTicketForm> {
+    const desk = this.deskFor(request.platform, request.workspaceId);
+    return this.store.transaction((tx) => this.checkOpenIn(tx, desk, request, this.clock.now()));
+  }
+
+  /** Opens a ticket: validates the form and the requester's limits, numbers it, stores it with its first message. */
+  async openTicket(request: OpenTicketRequest): Promise<OpenedTicket> {
+    const desk = this.deskFor(request.platform, request.workspaceId);
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      if (request.sourceKey) {
+        const existing = await tx.findTicketBySourceKey(request.sourceKey);
+        if (existing) return this.alreadyOpened(tx, desk, existing);
+      }
+      await tx.lockRequester(desk.id, request.requester.id);
+      const form = await this.checkOpenIn(tx, desk, request, now);
+      const number = await tx.nextTicketNumber(desk.id);
+      const ticket = await tx.insertTicket({
+        deskId: desk.id,
+        number,
+        platform: request.platform,
+        workspaceId: request.workspaceId,
+        categoryKey: form.category.key,
+        subject: form.subject,
+        description: form.description,
+        answers: form.answers,
+        priority: form.category.defaultPriority,
+        status: 'open',
+        requesterId: request.requester.id,
+        requesterName: cleanLine(request.requester.name),
+        requesterLocale: request.requester.locale ?? null,
+        assigneeId: null,
+        assigneeName: null,
+        channelId: null,
+        threadId: null,
+        cardMessageId: null,
+        requesterChannelId: null,
+        requesterThreadId: null,
+        createdAt: now,
+        updatedAt: now,
+        firstResponseAt: null,
+        lastActivityAt: now,
+        resolvedAt: null,
+        closedAt: null,
+        closedById: null,
+        closeReason: null,
+        sourceKey: request.sourceKey ?? null,
+      });
+      const opening = await tx.insertMessage({
+        ticketId: ticket.id,
+        channelId: null,
+        messageId: null,
+        authorId: request.requester.id,
+        authorName: ticket.requesterName,
+        authorRole: 'requester',
+        visibility: 'public',
+        body: form.description,
+        createdAt: now,
+      });
+      opening.attachments = await tx.insertAttachments(ticket.id, opening.id, request.files ?? [], now);
+      await tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' }));
+      return { ticket, desk, category: form.category, openingMessage: opening, created: true };
+    });
+  }
+
+  /** Records where the adapter created the ticket's spaces (thread, card, DM thread). */
+  async attachSpaces(ticketId: number, spaces: Partial<TicketSpaces>): Promise<Ticket> {
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, true);
+      Object.assign(ticket, definedOnly(spaces), { updatedAt: this.clock.now() });
+      await tx.updateTicket(ticket);
+      return ticket;
+    });
+  }
+
+  async ticketById(ticketId: number): Promise<Ticket> {
+    return this.store.transaction((tx) => this.load(tx, ticketId, false));
+  }
+
+  /** The ticket whose space (thread) this is, or null: most messages on a platform are in no ticket. */
+  async ticketBySpace(platform: Platform, channelId: string, threadId: string): Promise<Ticket | null> {
+    return this.store.transaction((tx) => tx.findTicketBySpace(platform, channelId, threadId));
+  }
+
+  /** A ticket by what a user typed (`42`, `#42`, `CS-0042`) in a workspace. */
+  async ticketByReference(platform: Platform, workspaceId: string, reference: string): Promise<Ticket> {
+    const desk = this.deskFor(platform, workspaceId);
+    const number = parseTicketNumber(desk.ticketPrefix, reference);
+    const ticket = number === null ? null : await this.store.transaction((tx) => tx.findTicketByNumber(desk.id, number));
+    if (!ticket || ticket.platform !== platform || ticket.workspaceId !== workspaceId) {
+      refuse({ code: 'ticket_not_found', reference: reference.trim().slice(0, 40) });
+    }
+    return ticket;
+  }
+
+  /**
+   * Records a public message written in a ticket's space. A staff answer moves the ticket to pending and
+   * sets the first-response time; a requester message moves it back to open. On a closed ticket the
+   * message is kept and the status stays closed.
+   */
+  async recordMessage(incoming: IncomingMessage): Promise<RecordedMessage> {
+    const now = this.clock.now();
+    const at = incoming.at ?? now;
+    return this.store.transaction(async (tx) => {
+      const duplicate = await this.duplicateOf(tx, incoming);
+      if (duplicate) return duplicate;
+      const ticket = await this.load(tx, incoming.ticketId, true);
+      const desk = this.deskOf(ticket);
+      const standing = await this.standing(tx, desk, ticket, incoming.author, 'reply');
+      const role = authorRoleOf(standing);
+      const trigger: StatusTrigger = role === 'agent' ? 'agent_reply' : 'requester_message';
+      const step = transition(ticket.status, trigger);
+      const previous = ticket.status;
+      let firstResponse = false;
+      if (step.allowed && step.changed) {
+        ticket.status = step.to;
+        if (previous === 'resolved') ticket.resolvedAt = null;
+        await tx.insertEvent(
+          this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to }),
+        );
+      }
+      if (role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
+        ticket.firstResponseAt = at;
+        firstResponse = true;
+      }
+      if (at > ticket.lastActivityAt) ticket.lastActivityAt = at;
+      ticket.updatedAt = now;
+      await tx.updateTicket(ticket);
+      const message = await this.storeMessage(tx, ticket, {
+        channelId: incoming.channelId,
+        messageId: incoming.messageId,
+        authorId: incoming.author.id,
+        authorName: cleanLine(incoming.author.name),
+        authorRole: role,
+        visibility: 'public',
+        body: cleanText(incoming.body),
+        createdAt: at,
+        files: incoming.files,
+      });
+      return {
+        ticket,
+        message,
+        role,
+        statusChange: ticket.status !== previous ? { from: previous, to: ticket.status } : null,
+        firstResponse,
+        duplicate: false,
+      };
+    });
+  }
+
+  /** Records an internal note: staff only, never shown to the requester, changes no status. */
+  async recordNote(incoming: IncomingMessage): Promise<RecordedMessage> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const duplicate = await this.duplicateOf(tx, incoming);
+      if (duplicate) return duplicate;
+      const ticket = await this.load(tx, incoming.ticketId, false);
+      const desk = this.deskOf(ticket);
+      await this.standing(tx, desk, ticket, incoming.author, 'note');
+      const body = cleanText(incoming.body);
+      if (!body && !incoming.files?.length) refuse({ code: 'invalid_form', problems: [{ field: 'description', problem: 'required' }] });
+      if (textLength(body) > desk.limits.messageMaxLength) refuse({ code: 'message_too_long', max: desk.limits.messageMaxLength });
+      const message = await this.storeMessage(tx, ticket, {
+        channelId: incoming.channelId,
+        messageId: incoming.messageId,
+        authorId: incoming.author.id,
+        authorName: cleanLine(incoming.author.name),
+        authorRole: 'agent',
+        visibility: 'internal',
+        body,
+        createdAt: incoming.at ?? now,
+        files: incoming.files,
+      });
+      return { ticket, message, role: 'agent', statusChange: null, firstResponse: false, duplicate: false };
+    });
+  }
+
+  /** Records what the bot itself posted in a ticket's space (the card, notices), so transcripts are complete. */
+  async recordBotMessage(posted: BotMessage): Promise<TicketMessage> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, posted.ticketId, false);
+      if (posted.channelId && posted.messageId) {
+        const existing = await tx.findMessage(posted.channelId, posted.messageId);
+        if (existing) return existing;
+      }
+      return this.storeMessage(tx, ticket, { ...posted, authorRole: posted.role, createdAt: posted.at ?? now });
+    });
+  }
+
+  /** Sets where a stored message lives on the platform (the opening message once the card is posted). */
+  async locateMessage(messageId: number, channelId: string, platformMessageId: string): Promise<void> {
+    await this.store.transaction((tx) => tx.setMessageLocation(messageId, channelId, platformMessageId));
+  }
+
+  /** Records a platform copy of a stored message (mirror, DM, re-upload). Returns false if already known. */
+  async recordCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
+    return this.store.transaction((tx) => tx.addMessageCopy(messageId, copy));
+  }
+
+  /** The stored message at a platform location, whether the original or one of its copies. */
+  async messageAt(channelId: string, messageId: string): Promise<TicketMessage | null> {
+    return this.store.transaction((tx) => tx.findMessage(channelId, messageId));
+  }
+
+  /**
+   * Records an edit of a stored message. The previous text is kept as a revision; nothing is lost.
+   * Returns null when the message is not a ticket message or the text did not change.
+   */
+  async recordEdit(channelId: string, messageId: string, body: string, at?: Date): Promise<{ ticket: Ticket; message: TicketMessage; previousBody: string } | null> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const message = await tx.findMessage(channelId, messageId);
+      if (!message || message.channelId !== channelId || message.messageId !== messageId) return null;
+      const cleaned = cleanText(body);
+      if (cleaned === message.body) return null;
+      await tx.reviseMessage(message.id, cleaned, at ?? now);
+      const ticket = await this.load(tx, message.ticketId, false);
+      const previousBody = message.body;
+      return { ticket, message: { ...message, body: cleaned, editedAt: at ?? now }, previousBody };
+    });
+  }
+
+  /** Marks a stored message deleted; its text and files stay in the record. */
+  async recordDeletion(channelId: string, messageId: string, at?: Date): Promise<{ ticket: Ticket; message: TicketMessage } | null> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const message = await tx.findMessage(channelId, messageId);
+      if (!message || message.channelId !== channelId || message.messageId !== messageId || message.deletedAt) return null;
+      await tx.markMessageDeleted(message.id, at ?? now);
+      const ticket = await this.load(tx, message.ticketId, false);
+      return { ticket, message: { ...message, deletedAt: at ?? now } };
+    });
+  }
+
+  /** Records that a platform delivery was handled; true the first time. */
+  async firstDelivery(key: string): Promise<boolean> {
+    return this.store.transaction((tx) => tx.markProcessed(key, this.clock.now()));
+  }
+
+  async claim(ticketId: number, actor: Actor): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'claim', async ({ tx, ticket, now }) => {
+      this.refuseIfClosed(ticket, 'claim');
+      if (ticket.assigneeId === actor.id) refuse({ code: 'already_assigned', to: ticket.assigneeName ?? actor.name });
+      if (ticket.assigneeId) refuse({ code: 'already_claimed', by: ticket.assigneeName ?? ticket.assigneeId });
+      ticket.assigneeId = actor.id;
+      ticket.assigneeName = cleanLine(actor.name);
+      return this.save(tx, ticket, actor, 'claimed', now, {});
+    });
+  }
+
+  /** Assigns the ticket to a member of its category's staff, or unassigns it with null. */
+  async assign(ticketId: number, actor: Actor, assignee: Actor | null): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'assign', async ({ tx, ticket, desk, now }) => {
+      this.refuseIfClosed(ticket, 'assign');
+      if (assignee) {
+        const category = findCategory(desk, ticket.categoryKey);
+        if (!category || !isStaffOf(desk, category, ticket.platform, assignee)) {
+          refuse({ code: 'assignee_not_agent', assignee: cleanLine(assignee.name) });
+        }
+        if (ticket.assigneeId === assignee.id) refuse({ code: 'already_assigned', to: cleanLine(assignee.name) });
+      } else if (!ticket.assigneeId) {
+        refuse({ code: 'already_assigned', to: '' });
+      }
+      const previous = ticket.assigneeId;
+      ticket.assigneeId = assignee?.id ?? null;
+      ticket.assigneeName = assignee ? cleanLine(assignee.name) : null;
+      return this.save(tx, ticket, actor, 'assigned', now, { data: { from: previous, to: ticket.assigneeId, toName: ticket.assigneeName } });
+    });
+  }
+
+  async setPriority(ticketId: number, actor: Actor, priority: string): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'set_priority', async ({ tx, ticket, now }) => {
+      this.refuseIfClosed(ticket, 'set_priority');
+      if (!PRIORITIES.includes(priority as Priority)) refuse({ code: 'invalid_priority', priority: priority.slice(0, 20) });
+      if (ticket.priority === priority) refuse({ code: 'same_priority', priority });
+      const previous = ticket.priority;
+      ticket.priority = priority as Priority;
+      return this.save(tx, ticket, actor, 'priority_changed', now, { data: { from: previous, to: priority } });
+    });
+  }
+
+  /** Moves the ticket to another category (moderators). */
+  async move(ticketId: number, actor: Actor, categoryKey: string): Promise<TicketChange & { from: CategoryConfig | null; to: CategoryConfig }> {
+    return this.act(ticketId, actor, 'move', async ({ tx, ticket, desk, now }) => {
+      this.refuseIfClosed(ticket, 'move');
+      const to = findCategory(desk, categoryKey);
+      if (!to || to[ticket.platform] === null) refuse({ code: 'unknown_category', categoryKey: categoryKey.slice(0, 40) });
+      if (to.key === ticket.categoryKey) refuse({ code: 'same_category', categoryKey });
+      const from = findCategory(desk, ticket.categoryKey);
+      const previous = ticket.categoryKey;
+      ticket.categoryKey = to.key;
+      const change = await this.save(tx, ticket, actor, 'moved', now, { data: { from: previous, to: to.key } });
+      return { ...change, from, to };
+    });
+  }
+
+  async addParticipant(ticketId: number, actor: Actor, user: Actor): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'add_participant', async ({ tx, ticket, now }) => {
+      this.refuseIfClosed(ticket, 'add_participant');
+      if (user.id === ticket.requesterId) refuse({ code: 'cannot_add_requester' });
+      const participants = await tx.listParticipants(ticket.id);
+      if (participants.some((p) => p.userId === user.id)) refuse({ code: 'already_participant', user: cleanLine(user.name) });
+      await tx.addParticipant({ ticketId: ticket.id, userId: user.id, userName: cleanLine(user.name), addedById: actor.id, addedAt: now });
+      return this.save(tx, ticket, actor, 'participant_added', now, { data: { userId: user.id, userName: cleanLine(user.name) } });
+    });
+  }
+
+  async removeParticipant(ticketId: number, actor: Actor, user: Actor): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'remove_participant', async ({ tx, ticket, now }) => {
+      const participants = await tx.listParticipants(ticket.id);
+      if (!participants.some((p) => p.userId === user.id)) refuse({ code: 'not_participant', user: cleanLine(user.name) });
+      await tx.removeParticipant(ticket.id, user.id);
+      return this.save(tx, ticket, actor, 'participant_removed', now, { data: { userId: user.id, userName: cleanLine(user.name) } });
+    });
+  }
+
+  async resolve(ticketId: number, actor: Actor): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'resolve', async ({ tx, ticket, now }) => {
+      const previous = this.applyTransition(ticket, 'resolve');
+      ticket.resolvedAt = now;
+      return this.save(tx, ticket, actor, 'resolved', now, { fromStatus: previous, toStatus: ticket.status });
+    });
+  }
+
+  /** Closes the ticket, with an optional reason. The requester may close their own ticket. */
+  async close(ticketId: number, actor: Actor, reason?: string | null): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'close', async ({ tx, ticket, desk, now }) => {
+      const cleaned = this.checkReason(desk, reason);
+      const previous = this.applyTransition(ticket, 'close');
+      ticket.closedAt = now;
+      ticket.closedById = actor.id;
+      ticket.closeReason = cleaned;
+      return this.save(tx, ticket, actor, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason: cleaned });
+    });
+  }
+
+  /**
+   * Reopens a closed (or resolved) ticket. Staff may always; the requester only within the desk's
+   * window after closing, and must say why.
+   */
+  async reopen(ticketId: number, actor: Actor, reason?: string | null): Promise<TicketChange> {
+    return this.act(ticketId, actor, 'reopen', async ({ tx, ticket, desk, standing, now }) => {
+      const cleaned = this.checkReason(desk, reason);
+      if (!isStaff(standing)) {
+        if (!cleaned) refuse({ code: 'reason_required', action: 'reopen' });
+        const days = desk.autoClose.requesterReopenDays;
+        if (ticket.status === 'closed' && ticket.closedAt && now.getTime() - ticket.closedAt.getTime() > days * 86_400_000) {
+          refuse({ code: 'reopen_window_passed', days });
+        }
+      }
+      const previous = this.applyTransition(ticket, 'reopen');
+      ticket.closedAt = null;
+      ticket.closedById = null;
+      ticket.closeReason = null;
+      ticket.resolvedAt = null;
+      ticket.lastActivityAt = now;
+      return this.save(tx, ticket, actor, 'reopened', now, { fromStatus: previous, toStatus: 'open', reason: cleaned });
+    });
+  }
+
+  /**
+   * Lists tickets on a desk. Moderators see every category, agents their categories, and anyone else
+   * only the tickets they opened.
+   */
+  async list(platform: Platform, workspaceId: string, actor: Actor, filter: TicketFilter = {}): Promise<Ticket[]> {
+    const desk = this.deskFor(platform, workspaceId);
+    const categories = staffCategories(desk, platform, actor);
+    const query: TicketQuery = {
+      deskId: desk.id,
+      platform,
+      limit: Math.min(Math.max(filter.limit ?? 25, 1), MAX_LIST),
+    };
+    const status = filter.status ?? 'active';
+    if (status === 'active') query.statuses = ACTIVE_STATUSES;
+    else if (status !== 'all') query.statuses = [status];
+    if (filter.categoryKey) query.categoryKeys = [filter.categoryKey];
+    if (filter.requesterId) query.requesterId = filter.requesterId;
+    if (filter.assigneeId) query.assigneeId = filter.assigneeId === 'none' ? null : filter.assigneeId;
+    if (filter.text && cleanLine(filter.text)) query.text = cleanLine(filter.text).slice(0, 100);
+    if (filter.beforeNumber) query.beforeNumber = filter.beforeNumber;
+    if (categories.length === 0) {
+      if (filter.requesterId && filter.requesterId !== actor.id) return [];
+      query.requesterId = actor.id;
+    } else if (categories.length < desk.categories.length) {
+      const allowed = categories.map((c) => c.key);
+      const keys = query.categoryKeys ? query.categoryKeys.filter((k) => allowed.includes(k)) : allowed;
+      if (keys.length === 0) return [];
+      query.categoryKeys = keys;
+    }
+    return this.store.transaction((tx) => tx.listTickets(query));
+  }
+
+  /** A ticket with its messages and events, for transcripts and exports; internal notes for staff only. */
+  async record(ticketId: number, actor: Actor): Promise<TicketRecord> {
+    return this.act(ticketId, actor, 'view', async ({ tx, ticket, standing }) => {
+      const includesInternal = isStaff(standing);
+      const [messages, events] = await Promise.all([
+        tx.listMessages(ticket.id, { includeInternal: includesInternal }),
+        tx.listEvents(ticket.id),
+      ]);
+      return { ticket, messages, events, includesInternal };
+    }, false);
+  }
+
+  /** What the actor may do on a ticket, for adapters that show or hide buttons. */
+  async standingOn(ticketId: number, actor: Actor): Promise<Standing> {
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, false);
+      const participants = await tx.listParticipants(ticket.id);
+      return standingOf(this.deskOf(ticket), ticket, actor, participants.map((p) => p.userId));
+    });
+  }
+
+  private async checkOpenIn(tx: TicketTransaction, desk: DeskConfig, request: OpenTicketRequest, now: Date): Promise<CleanTicketForm> {
+    const checked = checkTicketForm(desk, request.form);
+    if (!checked.ok) {
+      const unknown = checked.problems.find((p) => p.problem === 'unknown_category');
+      if (unknown && unknown.problem === 'unknown_category' && checked.problems.length === 1) {
+        refuse({ code: 'unknown_category', categoryKey: unknown.categoryKey.slice(0, 40) });
+      }
+      refuse({ code: 'invalid_form', problems: checked.problems });
+    }
+    const form = checked.form;
+    if (form.category[request.platform] === null) refuse({ code: 'unknown_category', categoryKey: form.category.key });
+    if (request.files) {
+      const problems = checkAttachments(desk.limits, request.files);
+      if (problems.length > 0) refuse({ code: 'invalid_form', problems });
+    }
+    const active = await tx.findActiveTicketsOf(desk.id, request.requester.id);
+    const key = subjectKey(form.subject);
+    const duplicate = active.find((t) => subjectKey(t.subject) === key);
+    if (duplicate) refuse({ code: 'duplicate_ticket', existing: formatTicketNumber(desk.ticketPrefix, duplicate.number) });
+    if (active.length >= desk.limits.maxOpenPerUser) {
+      refuse({
+        code: 'too_many_open_tickets',
+        max: desk.limits.maxOpenPerUser,
+        open: active.map((t) => formatTicketNumber(desk.ticketPrefix, t.number)),
+      });
+    }
+    const latest = await tx.latestOpeningOf(desk.id, request.requester.id);
+    if (latest && desk.limits.cooldownSeconds > 0) {
+      const waited = (now.getTime() - latest.getTime()) / 1000;
+      if (waited < desk.limits.cooldownSeconds) {
+        refuse({ code: 'cooldown', retryAfterSeconds: Math.max(1, Math.ceil(desk.limits.cooldownSeconds - waited)) });
+      }
+    }
+    return form;
+  }
+
+  private async alreadyOpened(tx: TicketTransaction, desk: DeskConfig, ticket: Ticket): Promise<OpenedTicket> {
+    const messages = await tx.listMessages(ticket.id, { includeInternal: false });
+    const category = findCategory(desk, ticket.categoryKey) ?? refuse({ code: 'unknown_category', categoryKey: ticket.categoryKey });
+    return { ticket, desk, category, openingMessage: messages[0]!, created: false };
+  }
+
+  /** The message already recorded at this platform location, as a duplicate result; null when it is new. */
+  private async duplicateOf(tx: TicketTransaction, incoming: IncomingMessage): Promise<RecordedMessage | null> {
+    const existing = await tx.findMessage(incoming.channelId, incoming.messageId);
+    if (!existing) return null;
+    const ticket = await this.load(tx, existing.ticketId, false);
+    return { ticket, message: existing, role: existing.authorRole, statusChange: null, firstResponse: false, duplicate: true };
+  }
+
+  private async storeMessage(
+    tx: TicketTransaction,
+    ticket: Ticket,
+    fields: {
+      channelId: string | null;
+      messageId: string | null;
+      authorId: string;
+      authorName: string;
+      authorRole: AuthorRole;
+      visibility: MessageVisibility;
+      body: string;
+      createdAt: Date;
+      files?: readonly StoredAttachment[] | undefined;
+    },
+  ): Promise<TicketMessage> {
+    const { files, ...message } = fields;
+    const stored = await tx.insertMessage({ ...message, ticketId: ticket.id });
+    if (files && files.length > 0) stored.attachments = await tx.insertAttachments(ticket.id, stored.id, files, fields.createdAt);
+    return stored;
+  }
+
+  private async act<T>(
+    ticketId: number,
+    actor: Actor,
+    action: TicketAction,
+    work: (context: ActionContext) => Promise<T>,
+    forUpdate = true,
+  ): Promise<T> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, forUpdate);
+      const desk = this.deskOf(ticket);
+      const standing = await this.standing(tx, desk, ticket, actor, action);
+      return work({ tx, ticket, desk, standing, now });
+    });
+  }
+
+  /** The actor's standing, refusing when they may not do `action`. Participants are only read when they matter. */
+  private async standing(tx: TicketTransaction, desk: DeskConfig, ticket: Ticket, actor: Actor, action: TicketAction): Promise<Standing> {
+    let standing = standingOf(desk, ticket, actor, []);
+    if (!standing.requester && !isStaff(standing)) {
+      const participants = await tx.listParticipants(ticket.id);
+      standing = standingOf(desk, ticket, actor, participants.map((p) => p.userId));
+    }
+    if (!may(action, standing)) refuse({ code: 'not_allowed', action });
+    return standing;
+  }
+
+  private async load(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket> {
+    return (await tx.findTicketById(ticketId, { forUpdate })) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId) });
+  }
+
+  private applyTransition(ticket: Ticket, trigger: StatusTrigger): TicketStatus {
+    const step = transition(ticket.status, trigger);
+    if (!step.allowed) refuse({ code: 'invalid_status', action: step.action, status: step.from });
+    ticket.status = step.to;
+    return step.from;
+  }
+
+  private refuseIfClosed(ticket: Ticket, action: TicketAction): void {
+    if (ticket.status === 'closed') refuse({ code: 'invalid_status', action, status: 'closed' });
+  }
+
+  private checkReason(desk: DeskConfig, reason: string | null | undefined): string | null {
+    const cleaned = cleanReason(reason);
+    if (cleaned && textLength(cleaned) > desk.limits.reasonMaxLength) refuse({ code: 'reason_too_long', max: desk.limits.reasonMaxLength });
+    return cleaned;
+  }
+
+  private async save(
+    tx: TicketTransaction,
+    ticket: Ticket,
+    actor: Actor,
+    type: TicketEvent['type'],
+    now: Date,
+    details: Partial<Pick<NewTicketEvent, 'fromStatus' | 'toStatus' | 'reason' | 'data'>>,
+  ): Promise<TicketChange> {
+    ticket.updatedAt = now;
+    await tx.updateTicket(ticket);
+    const event = await tx.insertEvent(this.event(ticket, actor, type, now, details));
+    return { ticket, event, previousStatus: details.fromStatus ?? ticket.status };
+  }
+
+  private event(
+    ticket: Ticket,
+    actor: Actor,
+    type: TicketEvent['type'],
+    now: Date,
+    details: Partial<Pick<NewTicketEvent, 'fromStatus' | 'toStatus' | 'reason' | 'data'>>,
+  ): NewTicketEvent {
+    return {
+      ticketId: ticket.id,
+      type,
+      actorId: actor.id,
+      actorName: cleanLine(actor.name),
+      fromStatus: details.fromStatus ?? null,
+      toStatus: details.toStatus ?? null,
+      reason: details.reason ?? null,
+      data: details.data ?? null,
+      createdAt: now,
+    };
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

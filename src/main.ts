@@ -1,0 +1,64 @@
+import { config as loadDotenv } from 'dotenv';
+import { formatConfigProblems, loadSupportConfig } from '../config/support-config.js';
+import { startApp, type AdapterFactory } from './app.js';
+import { createLogger, scrubText } from './logger.js';
+import { formatSettingProblems, NO_PLATFORM_MESSAGE, readSettings, secretsOf } from './settings.js';
+
+/**
+ * `npm start`: reads `.env` and the desk configuration, opens the database (migrations applied), starts
+ * each adapter whose credentials are set, and stops cleanly on SIGINT or SIGTERM.
+ */
+async function main(): Promise<number> {
+  loadDotenv({ quiet: true });
+  const read = readSettings(process.env);
+  if (!read.ok) {
+    process.stderr.write(`${formatSettingProblems(read.problems)}\n`);
+    return 1;
+  }
+  const settings = read.settings;
+  if (!settings.discord && !settings.slack) {
+    process.stderr.write(`${NO_PLATFORM_MESSAGE}\n`);
+    return 1;
+  }
+  const loaded = loadSupportConfig(settings.supportConfigPath);
+  if (!loaded.ok) {
+    process.stderr.write(`${formatConfigProblems(settings.supportConfigPath, loaded.problems)}\n`);
+    return 1;
+  }
+  const logger = createLogger({ level: settings.logLevel, secrets: secretsOf(settings) });
+  const adapters: Partial<Record<'discord' | 'slack', AdapterFactory>> = {};
+  if (settings.discord) adapters.discord = (await import('../adapters/discord/index.js')).createDiscordAdapter;
+  if (settings.slack) adapters.slack = (await import('../adapters/slack/index.js')).createSlackAdapter;
+
+  let app;
+  try {
+    app = await startApp({ settings, config: loaded.config, logger, adapters });
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    process.stderr.write(`Could not start: ${scrubText((error as Error).message ?? String(error), secretsOf(settings))}\n`);
+    return 1;
+  }
+  const running = app;
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      running.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'stopped with an error');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${scrubText(String((error as Error)?.stack ?? error))}\n`);
+    process.exit(1);
+  },
+);

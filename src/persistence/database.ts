@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { createEntities, type Dialect, type Entities } from './entities.js';
+import { TypeormTicketStore } from './typeorm-ticket-store.js';
+
+export type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+/**
+ * Reads `DATABASE_URL`: `sqlite:PATH` (relative to the working directory), `sqlite::memory:`,
+ * or `postgres://…` / `postgresql://…`. Returns null for anything else.
+ */
+export function parseDatabaseUrl(url: string): DatabaseTarget | null {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { dialect: 'postgres', url: trimmed };
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/i.exec(trimmed);
+  if (sqlite) return { dialect: 'sqlite', path: sqlite[1] === ':memory:' ? ':memory:' : resolve(sqlite[1]!) };
+  return null;
+}
+
+/** The database: its TypeORM DataSource, the core's store on top of it, and how to close it. */
+export interface Database {
+  dialect: Dialect;
+  dataSource: DataSource;
+  entities: Entities;
+  store: TypeormTicketStore;
+  /** Names of the migrations this start applied. */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+// Any constant works; it only has to be the same for every process of this bot.
+const MIGRATION_LOCK = 7_310_442_001;
+
+export interface OpenDatabaseOptions {
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the database and brings its schema up to date. sqlite runs in WAL mode with a busy timeout;
+ * PostgreSQL migrations run under an advisory lock, so several processes can start at once.
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  if (!target) throw new Error(`DATABASE_URL is neither sqlite:PATH nor postgres://…: ${redactUrl(url)}`);
+  const entities = createEntities(target.dialect);
+  const common = {
+    entities: Object.values(entities),
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  let dataSourceOptions: DataSourceOptions;
+  if (target.dialect === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    dataSourceOptions = { ...common, type: 'sqlite', database: target.path, enableWAL: target.path !== ':memory:', busyTimeout: 5000 };
+  } else {
+    dataSourceOptions = {
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      applicationName: 'support-desk-bot',
+      extra: { max: options.poolSize ?? 10 },
+    };
+  }
+  const dataSource = new DataSource(dataSourceOptions);
+  await dataSource.initialize();
+  try {
+    if (target.dialect === 'sqlite') {
+      // In WAL mode NORMAL survives a crash of the process; only a power loss can drop the last commits.
+      await dataSource.query('PRAGMA synchronous = NORMAL');
+      await dataSource.query('PRAGMA foreign_keys = ON');
+    }
+    const applied = options.migrate === false ? [] : await migrate(dataSource, target.dialect);
+    const store = new TypeormTicketStore(dataSource, target.dialect, entities);
+    return {
+      dialect: target.dialect,
+      dataSource,
+      entities,
+      store,
+      applied,
+      close: () => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()),
+    };
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+async function migrate(dataSource: DataSource, dialect: Dialect): Promise<string[]> {
+  if (dialect !== 'postgres') {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  }
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A database URL with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

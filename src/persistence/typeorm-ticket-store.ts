@@ -1,0 +1,319 @@
+import { In, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
+import type {
+  Attachment,
+  FindOptions,
+  MessageCopy,
+  NewTicket,
+  NewTicketEvent,
+  NewTicketMessage,
+  Participant,
+  Platform,
+  StoredAttachment,
+  Ticket,
+  TicketEvent,
+  TicketMessage,
+  TicketQuery,
+  TicketStore,
+  TicketTransaction,
+} from '../core/index.js';
+import { ACTIVE_STATUSES } from '../core/index.js';
+import type { Dialect, Entities, MessageCopyRow, MessageRevisionRow, MessageRow } from './entities.js';
+
+/** Runs one task at a time, in order. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const RETRIES = 5;
+
+/** Errors worth running the whole transaction again for: lock conflicts, never bad data. */
+function isTransient(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string } }).driverError;
+  const code = driverError?.code ?? (error as { code?: string }).code;
+  if (code === '40001' || code === '40P01') return true;
+  return String((error as Error)?.message ?? '').includes('SQLITE_BUSY');
+}
+
+/**
+ * The TypeORM implementation of the core's store. With sqlite, TypeORM drives a single connection, so
+ * transactions are queued here one after another (sqlite serializes writers anyway); with PostgreSQL
+ * they run side by side on the pool, and row locks, advisory locks and the counter upsert keep them apart.
+ * A transaction that loses a lock conflict (deadlock, serialization failure, SQLITE_BUSY) runs again.
+ */
+export class TypeormTicketStore implements TicketStore {
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dialect: Dialect,
+    private readonly entities: Entities,
+  ) {}
+
+  transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const once = () => this.dataSource.transaction((manager) => work(new TypeormTicketTransaction(manager, this.dialect, this.entities)));
+    const attempt = this.dialect === 'sqlite' ? () => this.queue.run(once) : once;
+    return withRetries(attempt);
+  }
+}
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= RETRIES || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** tries + Math.random() * 10));
+    }
+  }
+}
+
+/** How sqlite stores a timestamp written through TypeORM, for raw queries: UTC `YYYY-MM-DD HH:MM:SS.SSS`. */
+function sqlTime(dialect: Dialect, date: Date): Date | string {
+  return dialect === 'sqlite' ? date.toISOString().replace('T', ' ').replace('Z', '') : date;
+}
+
+class TypeormTicketTransaction implements TicketTransaction {
+  private readonly tickets: Repository<Ticket>;
+  private readonly messages: Repository<MessageRow>;
+  private readonly copies: Repository<MessageCopyRow>;
+  private readonly revisions: Repository<MessageRevisionRow>;
+  private readonly attachments: Repository<Attachment>;
+  private readonly events: Repository<TicketEvent>;
+  private readonly participants: Repository<Participant>;
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly dialect: Dialect,
+    entities: Entities,
+  ) {
+    this.tickets = manager.getRepository(entities.TicketEntity);
+    this.messages = manager.getRepository(entities.MessageEntity);
+    this.copies = manager.getRepository(entities.MessageCopyEntity);
+    this.revisions = manager.getRepository(entities.MessageRevisionEntity);
+    this.attachments = manager.getRepository(entities.AttachmentEntity);
+    this.events = manager.getRepository(entities.EventEntity);
+    this.participants = manager.getRepository(entities.ParticipantEntity);
+  }
+
+  private param(index: number): string {
+    return this.dialect === 'postgres' ? `$${index}` : '?';
+  }
+
+  private async run(sql: string, parameters: unknown[]): Promise<{ records: ObjectLiteral[]; affected: number }> {
+    const result = await this.manager.queryRunner!.query(sql, parameters, true);
+    return { records: result.records ?? [], affected: result.affected ?? 0 };
+  }
+
+  async nextTicketNumber(deskId: string): Promise<number> {
+    // The upsert takes the counter row's lock until commit, so concurrent openings on one desk
+    // (in this process or another one on the same PostgreSQL) get distinct, increasing numbers.
+    await this.run(
+      `INSERT INTO desk_counters (desk_id, last_number) VALUES (${this.param(1)}, 1)
+       ON CONFLICT (desk_id) DO UPDATE SET last_number = desk_counters.last_number + 1`,
+      [deskId],
+    );
+    const { records } = await this.run(`SELECT last_number FROM desk_counters WHERE desk_id = ${this.param(1)}`, [deskId]);
+    return Number(records[0]!.last_number);
+  }
+
+  async lockRequester(deskId: string, requesterId: string): Promise<void> {
+    // sqlite transactions are already serialized by the store.
+    if (this.dialect !== 'postgres') return;
+    await this.run(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`requester:${deskId}:${requesterId}`]);
+  }
+
+  async insertTicket(ticket: NewTicket): Promise<Ticket> {
+    const result = await this.tickets.insert(ticket);
+    return { ...ticket, id: Number(result.identifiers[0]!.id) };
+  }
+
+  async updateTicket(ticket: Ticket): Promise<void> {
+    const { id, ...fields } = ticket;
+    await this.tickets.update({ id }, fields);
+  }
+
+  private findTicket(where: Record<string, unknown>, options?: FindOptions): Promise<Ticket | null> {
+    const lock = options?.forUpdate && this.dialect === 'postgres' ? ({ mode: 'pessimistic_write' } as const) : undefined;
+    return this.tickets.findOne({ where, ...(lock ? { lock } : {}) });
+  }
+
+  findTicketById(id: number, options?: FindOptions): Promise<Ticket | null> {
+    return this.findTicket({ id }, options);
+  }
+
+  findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null> {
+    return this.findTicket({ deskId, number }, options);
+  }
+
+  async findTicketBySpace(platform: Platform, channelId: string, threadId: string, options?: FindOptions): Promise<Ticket | null> {
+    const found = await this.tickets.findOne({
+      where: [
+        { platform, threadId, channelId },
+        { platform, requesterThreadId: threadId, requesterChannelId: channelId },
+      ],
+    });
+    return found && options?.forUpdate ? this.findTicketById(found.id, options) : found;
+  }
+
+  findTicketBySourceKey(sourceKey: string): Promise<Ticket | null> {
+    return this.tickets.findOne({ where: { sourceKey } });
+  }
+
+  findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]> {
+    return this.tickets.find({ where: { deskId, requesterId, status: In([...ACTIVE_STATUSES]) }, order: { number: 'ASC' } });
+  }
+
+  async latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null> {
+    const latest = await this.tickets.findOne({
+      where: { deskId, requesterId },
+      order: { createdAt: 'DESC' },
+      select: { id: true, createdAt: true },
+    });
+    return latest?.createdAt ?? null;
+  }
+
+  listTickets(query: TicketQuery): Promise<Ticket[]> {
+    const qb = this.tickets.createQueryBuilder('t').where('t.desk_id = :deskId', { deskId: query.deskId });
+    if (query.platform) qb.andWhere('t.platform = :platform', { platform: query.platform });
+    if (query.statuses) qb.andWhere('t.status IN (:...statuses)', { statuses: query.statuses });
+    if (query.categoryKeys) qb.andWhere('t.category_key IN (:...categoryKeys)', { categoryKeys: query.categoryKeys });
+    if (query.requesterId) qb.andWhere('t.requester_id = :requesterId', { requesterId: query.requesterId });
+    if (query.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
+    else if (query.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: query.assigneeId });
+    if (query.beforeNumber) qb.andWhere('t.number < :beforeNumber', { beforeNumber: query.beforeNumber });
+    if (query.text) {
+      const pattern = `%${query.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("(LOWER(t.subject) LIKE :pattern ESCAPE '\\' OR LOWER(t.description) LIKE :pattern ESCAPE '\\')", { pattern });
+    }
+    return qb.orderBy('t.number', 'DESC').limit(query.limit).getMany();
+  }
+
+  async insertMessage(message: NewTicketMessage): Promise<TicketMessage> {
+    const row = { ...message, editedAt: null, deletedAt: null };
+    const result = await this.messages.insert(row);
+    return { ...row, id: Number(result.identifiers[0]!.id), copies: [], attachments: [] };
+  }
+
+  async findMessage(channelId: string, messageId: string): Promise<TicketMessage | null> {
+    const row = await this.messages
+      .createQueryBuilder('m')
+      .where('(m.channel_id = :channelId AND m.message_id = :messageId)', { channelId, messageId })
+      .orWhere('m.id IN (SELECT c.message_id FROM message_copies c WHERE c.channel_id = :channelId AND c.copy_message_id = :messageId)')
+      .getOne();
+    return row ? (await this.withDetails([row]))[0]! : null;
+  }
+
+  async findMessageById(id: number): Promise<TicketMessage | null> {
+    const row = await this.messages.findOne({ where: { id } });
+    return row ? (await this.withDetails([row]))[0]! : null;
+  }
+
+  async reviseMessage(id: number, body: string, at: Date): Promise<void> {
+    const current = await this.messages.findOneOrFail({ where: { id }, select: { id: true, body: true } });
+    await this.revisions.insert({ messageId: id, body: current.body, replacedAt: at });
+    await this.messages.update({ id }, { body, editedAt: at });
+  }
+
+  async markMessageDeleted(id: number, at: Date): Promise<void> {
+    await this.messages.update({ id }, { deletedAt: at });
+  }
+
+  async setMessageLocation(id: number, channelId: string, messageId: string): Promise<void> {
+    await this.messages.update({ id }, { channelId, messageId });
+  }
+
+  async addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
+    const { affected } = await this.run(
+      `INSERT INTO message_copies (message_id, channel_id, copy_message_id, purpose)
+       VALUES (${this.param(1)}, ${this.param(2)}, ${this.param(3)}, ${this.param(4)})
+       ON CONFLICT (channel_id, copy_message_id) DO NOTHING`,
+      [messageId, copy.channelId, copy.messageId, copy.purpose],
+    );
+    return affected > 0;
+  }
+
+  async listMessages(ticketId: number, options: { includeInternal: boolean }): Promise<TicketMessage[]> {
+    const rows = await this.messages.find({
+      where: options.includeInternal ? { ticketId } : { ticketId, visibility: 'public' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return this.withDetails(rows);
+  }
+
+  async listRevisions(messageId: number): Promise<Array<{ body: string; replacedAt: Date }>> {
+    const rows = await this.revisions.find({ where: { messageId }, order: { replacedAt: 'ASC', id: 'ASC' } });
+    return rows.map(({ body, replacedAt }) => ({ body, replacedAt }));
+  }
+
+  private async withDetails(rows: MessageRow[]): Promise<TicketMessage[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [copies, attachments] = await Promise.all([
+      this.copies.find({ where: { messageId: In(ids) }, order: { id: 'ASC' } }),
+      this.attachments.find({ where: { messageId: In(ids) }, order: { id: 'ASC' } }),
+    ]);
+    return rows.map((row) => ({
+      ...row,
+      copies: copies
+        .filter((c) => c.messageId === row.id)
+        .map((c) => ({ channelId: c.channelId, messageId: c.copyMessageId, purpose: c.purpose })),
+      attachments: attachments.filter((a) => a.messageId === row.id),
+    }));
+  }
+
+  async insertAttachments(ticketId: number, messageId: number | null, files: readonly StoredAttachment[], at: Date): Promise<Attachment[]> {
+    const stored: Attachment[] = [];
+    for (const file of files) {
+      const row = {
+        ticketId,
+        messageId,
+        name: file.name,
+        contentType: file.contentType,
+        size: file.size,
+        sha256: file.sha256,
+        storageKey: file.storageKey,
+        sourceUrl: file.sourceUrl ?? null,
+        createdAt: at,
+      };
+      const result = await this.attachments.insert(row);
+      stored.push({ ...row, id: Number(result.identifiers[0]!.id) });
+    }
+    return stored;
+  }
+
+  async insertEvent(event: NewTicketEvent): Promise<TicketEvent> {
+    // simple-json columns take any JSON value; TypeORM's deep-partial type cannot see that.
+    const result = await this.events.insert(event as Parameters<typeof this.events.insert>[0]);
+    return { ...event, id: Number(result.identifiers[0]!.id) };
+  }
+
+  listEvents(ticketId: number): Promise<TicketEvent[]> {
+    return this.events.find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  listParticipants(ticketId: number): Promise<Participant[]> {
+    return this.participants.find({ where: { ticketId }, order: { addedAt: 'ASC' } });
+  }
+
+  async addParticipant(participant: Participant): Promise<void> {
+    await this.participants.insert(participant);
+  }
+
+  async removeParticipant(ticketId: number, userId: string): Promise<void> {
+    await this.participants.delete({ ticketId, userId });
+  }
+
+  async markProcessed(key: string, at: Date): Promise<boolean> {
+    const { affected } = await this.run(
+      `INSERT INTO processed_events ("key", processed_at) VALUES (${this.param(1)}, ${this.param(2)}) ON CONFLICT ("key") DO NOTHING`,
+      [key, sqlTime(this.dialect, at)],
+    );
+    return affected > 0;
+  }
+}

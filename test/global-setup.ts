@@ -1,0 +1,9 @@
+/** Says once, before the run, whether the PostgreSQL suites will run. */
+export default function setup(): void {
+  if (process.env.TEST_DATABASE_URL) {
+    const url = new URL(process.env.TEST_DATABASE_URL);
+    console.log(`PostgreSQL suites: running against ${url.hostname}:${url.port || 5432}${url.pathname}`);
+  } else {
+    console.log('PostgreSQL suites: SKIPPED (TEST_DATABASE_URL is not set; sqlite suites run)');
+  }
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, parseDatabaseUrl, type Database } from '../../src/persistence/database.js';
+import { DATABASE_KINDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+for (const { kind, available } of DATABASE_KINDS) {
+  describe.skipIf(!available)(`migrations [${kind}${available ? '' : ': skipped, set TEST_DATABASE_URL to run'}]`, () => {
+    let testDatabase: TestDatabase;
+    let database: Database;
+    beforeAll(async () => {
+      testDatabase = await createTestDatabase(kind);
+      database = await openDatabase(testDatabase.url);
+    });
+    afterAll(async () => {
+      await database?.close();
+      await testDatabase?.drop();
+    });
+
+    it('GIVEN an empty database WHEN the bot opens it THEN every migration is applied', async () => {
+      expect(database.applied).toEqual(['InitialSchema1763683200000']);
+      const tables = await database.dataSource.createQueryRunner().getTables([
+        'tickets', 'ticket_messages', 'message_copies', 'message_revisions', 'attachments',
+        'ticket_events', 'ticket_participants', 'processed_events', 'desk_counters',
+      ]);
+      expect(tables.map((t) => t.name.replace(/^public\./, '')).sort()).toEqual([
+        'attachments', 'desk_counters', 'message_copies', 'message_revisions', 'processed_events',
+        'ticket_events', 'ticket_messages', 'ticket_participants', 'tickets',
+      ]);
+    });
+
+    it('GIVEN the schema is current WHEN the bot opens it again THEN nothing is applied twice', async () => {
+      const again = await openDatabase(testDatabase.url);
+      try {
+        expect(again.applied).toEqual([]);
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('GIVEN the migrations WHEN compared with the entities THEN TypeORM finds nothing to change (synchronize stays off)', async () => {
+      const pending = await database.dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    });
+
+    it('GIVEN the lookups the bot does often WHEN it runs THEN they have indexes', async () => {
+      const runner = database.dataSource.createQueryRunner();
+      try {
+        const indexNames = async (table: string) => (await runner.getTable(table))!.indices.map((i) => i.name);
+        expect(await indexNames('tickets')).toEqual(
+          expect.arrayContaining(['ux_tickets_desk_number', 'ix_tickets_thread', 'ix_tickets_requester_thread', 'ix_tickets_desk_status']),
+        );
+        expect(await indexNames('ticket_messages')).toEqual(expect.arrayContaining(['ux_ticket_messages_location', 'ix_ticket_messages_ticket']));
+        expect(await indexNames('message_copies')).toEqual(expect.arrayContaining(['ux_message_copies_location']));
+      } finally {
+        await runner.release();
+      }
+    });
+
+    if (kind === 'sqlite') {
+      it('GIVEN sqlite WHEN it is opened THEN it runs in WAL mode with a busy timeout and foreign keys', async () => {
+        expect(await database.dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        expect(await database.dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
+        expect(await database.dataSource.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+      });
+    }
+  });
+}
+
+describe('DATABASE_URL', () => {
+  it('reads sqlite paths and postgres URLs', () => {
+    expect(parseDatabaseUrl('sqlite:data/support.sqlite')).toMatchObject({ dialect: 'sqlite', path: expect.stringMatching(/\/data\/support\.sqlite$/) });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ dialect: 'sqlite', path: ':memory:' });
+    expect(parseDatabaseUrl('postgres://u:p@h:5432/db')).toEqual({ dialect: 'postgres', url: 'postgres://u:p@h:5432/db' });
+    expect(parseDatabaseUrl('postgresql://h/db')).toMatchObject({ dialect: 'postgres' });
+    expect(parseDatabaseUrl('mysql://h/db')).toBeNull();
+  });
+});
