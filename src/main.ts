@@ -1,4 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
+import { adapterLoaders } from '../adapters/index.js';
 import { formatConfigProblems, loadSupportConfig } from '../config/support-config.js';
 import { startApp, type AdapterFactory } from './app.js';
 import { createLogger, scrubText } from './logger.js';
@@ -27,8 +28,9 @@ async function main(): Promise<number> {
   }
   const logger = createLogger({ level: settings.logLevel, secrets: secretsOf(settings) });
   const adapters: Partial<Record<'discord' | 'slack', AdapterFactory>> = {};
-  if (settings.discord) adapters.discord = (await import('../adapters/discord/index.js')).createDiscordAdapter;
-  if (settings.slack) adapters.slack = (await import('../adapters/slack/index.js')).createSlackAdapter;
+  for (const platform of ['discord', 'slack'] as const) {
+    if (settings[platform]) adapters[platform] = await adapterLoaders[platform]();
+  }
 
   let app;
   try {

@@ -1,32 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-/** Runs `src/main.ts` the way `npm start` does, in an empty folder with only the given environment. */
-export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string } = {}) {
-  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'bot-start-'));
-  const child = spawn(tsx, [join(root, 'src', 'main.ts')], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUPPORT_CONFIG: join(root, 'config', 'support.json'), ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done(code);
-    });
-  });
-  return { child, cwd, exited, output: () => ({ stdout, stderr }) };
-}
+import { runBot } from './helpers/run-bot.js';
 
 describe('npm start', () => {
   it('GIVEN no platform credentials WHEN started THEN it says which variables to set and where, and exits 1', async () => {

@@ -51,6 +51,17 @@ export interface TicketQuery {
   limit: number;
 }
 
+/** Where a ticket lives on its platform, for adapters that keep an in-memory index of ticket spaces. */
+export interface TicketSpaceRef {
+  ticketId: number;
+  status: TicketStatus;
+  channelId: string | null;
+  threadId: string | null;
+  cardMessageId: string | null;
+  requesterChannelId: string | null;
+  requesterThreadId: string | null;
+}
+
 export interface FindOptions {
   /** Lock the row until the transaction ends, where the database can (PostgreSQL `FOR UPDATE`). */
   forUpdate?: boolean;
@@ -82,6 +93,8 @@ export interface TicketTransaction {
   /** When the requester last opened a ticket on this desk. */
   latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null>;
   listTickets(query: TicketQuery): Promise<Ticket[]>;
+  /** Every ticket of a platform that has a space, however old: small rows, for the adapters' indexes. */
+  listSpaces(platform: Platform): Promise<TicketSpaceRef[]>;
 
   insertMessage(message: NewTicketMessage): Promise<TicketMessage>;
   /** A stored message by its platform location, or by the location of one of its copies. */

@@ -11,7 +11,7 @@ import {
   type CleanTicketForm,
   type TicketForm,
 } from './policies.js';
-import { systemClock, type Clock, type NewTicketEvent, type TicketQuery, type TicketStore, type TicketTransaction } from './ports.js';
+import { systemClock, type Clock, type NewTicketEvent, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
 import { refuse, type TicketAction } from './refusals.js';
 import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
 import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
@@ -61,6 +61,11 @@ export interface IncomingMessage {
   files?: readonly StoredAttachment[];
   /** When the platform says it was written; defaults to now. */
   at?: Date;
+  /**
+   * Which of the ticket's spaces it was written in, where a ticket has two (Slack's staff thread and the
+   * requester's DM thread). In the staff space, what someone without staff standing writes stays internal.
+   */
+  space?: 'staff' | 'requester';
 }
 
 export interface RecordedMessage {
@@ -124,6 +129,9 @@ interface ActionContext {
 
 const MAX_LIST = 100;
 
+/** The actor recorded for what the desk does by itself. */
+export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Support desk' };
+
 /**
  * The use cases of a support desk. Each runs in one transaction, checks who may do it, applies the
  * status machine and the desk's policies, and records an event. Expected failures throw
@@ -168,11 +176,12 @@ export class TicketService {
     const desk = this.deskFor(request.platform, request.workspaceId);
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
+      // Locked first: a second submission of the same form waits here, then finds the ticket the first opened.
+      await tx.lockRequester(desk.id, request.requester.id);
       if (request.sourceKey) {
         const existing = await tx.findTicketBySourceKey(request.sourceKey);
         if (existing) return this.alreadyOpened(tx, desk, existing);
       }
-      await tx.lockRequester(desk.id, request.requester.id);
       const form = await this.checkOpenIn(tx, desk, request, now);
       const number = await tx.nextTicketNumber(desk.id);
       const ticket = await tx.insertTicket({
@@ -242,6 +251,11 @@ export class TicketService {
     return this.store.transaction((tx) => tx.findTicketBySpace(platform, channelId, threadId));
   }
 
+  /** Where every ticket of a platform lives, for an adapter's in-memory index of ticket spaces. */
+  async spacesOn(platform: Platform): Promise<TicketSpaceRef[]> {
+    return this.store.transaction((tx) => tx.listSpaces(platform));
+  }
+
   /** A ticket by what a user typed (`42`, `#42`, `CS-0042`) in a workspace. */
   async ticketByReference(platform: Platform, workspaceId: string, reference: string): Promise<Ticket> {
     const desk = this.deskFor(platform, workspaceId);
@@ -266,9 +280,10 @@ export class TicketService {
       if (duplicate) return duplicate;
       const ticket = await this.load(tx, incoming.ticketId, true);
       const desk = this.deskOf(ticket);
-      const standing = await this.standing(tx, desk, ticket, incoming.author, 'reply');
+      const standing = await this.standing(tx, desk, ticket, incoming.author, incoming.space === 'staff' ? 'view' : 'reply', true);
       const role = authorRoleOf(standing);
-      const trigger: StatusTrigger = role === 'agent' ? 'agent_reply' : 'requester_message';
+      const internal = incoming.space === 'staff' && role !== 'agent';
+      const trigger: StatusTrigger = internal ? 'internal_note' : role === 'agent' ? 'agent_reply' : 'requester_message';
       const step = transition(ticket.status, trigger);
       const previous = ticket.status;
       let firstResponse = false;
@@ -279,11 +294,11 @@ export class TicketService {
           this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to }),
         );
       }
-      if (role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
+      if (!internal && role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
         ticket.firstResponseAt = at;
         firstResponse = true;
       }
-      if (at > ticket.lastActivityAt) ticket.lastActivityAt = at;
+      if (!internal && at > ticket.lastActivityAt) ticket.lastActivityAt = at;
       ticket.updatedAt = now;
       await tx.updateTicket(ticket);
       const message = await this.storeMessage(tx, ticket, {
@@ -292,7 +307,7 @@ export class TicketService {
         authorId: incoming.author.id,
         authorName: cleanLine(incoming.author.name),
         authorRole: role,
-        visibility: 'public',
+        visibility: internal ? 'internal' : 'public',
         body: cleanText(incoming.body),
         createdAt: at,
         files: incoming.files,
@@ -520,6 +535,28 @@ export class TicketService {
   }
 
   /**
+   * Closes a ticket for a reason that comes from no person: its spaces could not be set up, its thread was
+   * archived or deleted on the platform, or it timed out. Closed tickets block no limit; nothing is deleted.
+   */
+  async systemClose(ticketId: number, reason: string): Promise<TicketChange | null> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, true);
+      if (ticket.status === 'closed') return null;
+      const previous = this.applyTransition(ticket, 'close');
+      ticket.closedAt = now;
+      ticket.closedById = SYSTEM_ACTOR.id;
+      ticket.closeReason = reason;
+      return this.save(tx, ticket, SYSTEM_ACTOR, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason });
+    });
+  }
+
+  /** The ticket a form submission opened, if it was already submitted. */
+  async openedBy(sourceKey: string): Promise<Ticket | null> {
+    return this.store.transaction((tx) => tx.findTicketBySourceKey(sourceKey));
+  }
+
+  /**
    * Lists tickets on a desk. Moderators see every category, agents their categories, and anyone else
    * only the tickets they opened.
    */
@@ -660,13 +697,17 @@ export class TicketService {
   }
 
   /** The actor's standing, refusing when they may not do `action`. Participants are only read when they matter. */
-  private async standing(tx: TicketTransaction, desk: DeskConfig, ticket: Ticket, actor: Actor, action: TicketAction): Promise<Standing> {
+  /**
+   * The actor's standing, refusing when they may not do `action` (unless `recordAnyway`: a message already
+   * written on the platform is kept whoever wrote it). Participants are only read when they matter.
+   */
+  private async standing(tx: TicketTransaction, desk: DeskConfig, ticket: Ticket, actor: Actor, action: TicketAction, recordAnyway = false): Promise<Standing> {
     let standing = standingOf(desk, ticket, actor, []);
     if (!standing.requester && !isStaff(standing)) {
       const participants = await tx.listParticipants(ticket.id);
       standing = standingOf(desk, ticket, actor, participants.map((p) => p.userId));
     }
-    if (!may(action, standing)) refuse({ code: 'not_allowed', action });
+    if (!recordAnyway && !may(action, standing)) refuse({ code: 'not_allowed', action });
     return standing;
   }
 

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
+import { In, IsNull, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
   Attachment,
   FindOptions,
@@ -13,6 +13,7 @@ import type {
   TicketEvent,
   TicketMessage,
   TicketQuery,
+  TicketSpaceRef,
   TicketStore,
   TicketTransaction,
 } from '../core/index.js';
@@ -192,6 +193,18 @@ class TypeormTicketTransaction implements TicketTransaction {
       qb.andWhere("(LOWER(t.subject) LIKE :pattern ESCAPE '\\' OR LOWER(t.description) LIKE :pattern ESCAPE '\\')", { pattern });
     }
     return qb.orderBy('t.number', 'DESC').limit(query.limit).getMany();
+  }
+
+  async listSpaces(platform: Platform): Promise<TicketSpaceRef[]> {
+    const rows = await this.tickets.find({
+      where: [
+        { platform, threadId: Not(IsNull()) },
+        { platform, requesterThreadId: Not(IsNull()) },
+      ],
+      select: { id: true, status: true, channelId: true, threadId: true, cardMessageId: true, requesterChannelId: true, requesterThreadId: true },
+      order: { id: 'ASC' },
+    });
+    return rows.map(({ id, ...space }) => ({ ticketId: id, ...space }));
   }
 
   async insertMessage(message: NewTicketMessage): Promise<TicketMessage> {

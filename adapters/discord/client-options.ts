@@ -1,0 +1,68 @@
+import { GatewayIntentBits, Options, Partials, PermissionFlagsBits, type ClientOptions } from 'discord.js';
+
+/**
+ * The gateway intents the bot needs: guilds (channels, threads, roles), guild messages (ticket threads),
+ * and the privileged Message Content intent (to store and mirror what people write in tickets).
+ * Members come with each message and interaction, so the privileged Server Members intent is not needed.
+ */
+export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] as const;
+
+/** The permissions the bot needs in the ticket channels (and the log channel), and why. */
+export const REQUIRED_PERMISSIONS = {
+  ViewChannel: PermissionFlagsBits.ViewChannel, // see the category channels
+  SendMessages: PermissionFlagsBits.SendMessages, // staff notices in the log channel
+  SendMessagesInThreads: PermissionFlagsBits.SendMessagesInThreads, // the card and notices in tickets
+  CreatePrivateThreads: PermissionFlagsBits.CreatePrivateThreads, // one private thread per ticket
+  ManageThreads: PermissionFlagsBits.ManageThreads, // archive and lock closed tickets, reopen them
+  EmbedLinks: PermissionFlagsBits.EmbedLinks, // the ticket card
+  AttachFiles: PermissionFlagsBits.AttachFiles, // re-upload the form's files, transcripts
+  ReadMessageHistory: PermissionFlagsBits.ReadMessageHistory, // reactions and edits on the card
+  AddReactions: PermissionFlagsBits.AddReactions, // the status reaction
+  MentionEveryone: PermissionFlagsBits.MentionEveryone, // mention the agent roles (only those: allowed_mentions)
+} as const;
+
+export const REQUIRED_PERMISSION_BITS = Object.values(REQUIRED_PERMISSIONS).reduce((all, bit) => all | bit, 0n);
+
+/**
+ * discord.js caches grow with the guild unless bounded. The bot needs guilds, channels, threads and roles
+ * (permissions and role checks); messages, members and users only briefly.
+ */
+export function discordClientOptions(apiUrl: string | null): ClientOptions {
+  return {
+    intents: [...INTENTS],
+    // Partial messages and channels let edits, deletions and thread events through for what is not cached.
+    partials: [Partials.Channel, Partials.Message],
+    // Nothing the bot sends pings anyone unless a call says so explicitly.
+    allowedMentions: { parse: [], repliedUser: false },
+    rest: apiUrl ? { api: apiUrl } : {},
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 25,
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 500, keepOverLimit: (user) => user.id === user.client.user.id },
+      ThreadMemberManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      PresenceManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      GuildScheduledEventManager: 0,
+      StageInstanceManager: 0,
+      GuildInviteManager: 0,
+      GuildBanManager: 0,
+      AutoModerationRuleManager: 0,
+      ApplicationCommandManager: 0,
+      BaseGuildEmojiManager: 0,
+      DMMessageManager: 0,
+      GuildMessageManager: 25,
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      messages: { interval: 600, lifetime: 1800 },
+      users: { interval: 3600, filter: () => (user) => user.id !== user.client.user.id },
+      guildMembers: { interval: 3600, filter: () => (member) => member.id !== member.client.user.id },
+      threads: { interval: 3600, lifetime: 14_400 },
+    },
+  };
+}

@@ -1,0 +1,386 @@
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  GuildMember,
+  PermissionsBitField,
+  Routes,
+  type Attachment,
+  type Collection,
+  type Guild,
+  type GuildTextBasedChannel,
+  type MessageCreateOptions,
+  type ThreadChannel,
+  type User,
+} from 'discord.js';
+import type { AdapterContext } from '../../src/app.js';
+import {
+  findCategory,
+  refuse,
+  type Actor,
+  type DeskConfig,
+  type StoredAttachment,
+  type Ticket,
+  type TicketMessage,
+  type TicketStatus,
+} from '../../src/core/index.js';
+import { catalog, languageFor, wordsFor, type Catalog } from '../../src/i18n/index.js';
+import type { DiscordSettings } from '../../src/settings.js';
+import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
+import { guessContentType } from '../../src/util/content-type.js';
+import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
+import { cardButtons, cardEmbed, categoryName, ids, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
+
+/** A refusal worded by the adapter itself (not a core rule), shown to the user as is. */
+export class UserFacingError extends Error {
+  constructor(readonly words: (t: Catalog) => string) {
+    super('user-facing refusal');
+  }
+}
+
+/** The bot lacks permissions in a channel; the names are Discord's permission names. */
+export class MissingPermissionsError extends Error {
+  constructor(
+    readonly channelId: string,
+    readonly missing: string[],
+  ) {
+    super(`missing permissions in ${channelId}: ${missing.join(', ')}`);
+  }
+}
+
+/** Files in ticket threads are kept up to this size whatever the form limit (Discord's own upload limit for Nitro users is higher). */
+const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
+const DISCORD_ERRORS = { unknownMember: 10007, unknownChannel: 10003, unknownMessage: 10008, cannotDm: 50007, archived: 50083, missingPermissions: 50013 };
+
+/**
+ * What every Discord handler shares: the client, the core service, the in-memory index of ticket threads
+ * (so messages elsewhere cost nothing), a per-ticket queue (so a ticket's events are handled in order), and
+ * the operations that render ticket state on Discord (card, status reaction, notices, DMs, archive).
+ */
+export class DiscordDesk {
+  readonly client: Client;
+  /** Ticket thread id → ticket id, for every ticket the bot ever opened on Discord. */
+  readonly threads = new Map<string, number>();
+  readonly queue = new KeyedQueue();
+
+  constructor(
+    readonly context: AdapterContext,
+    readonly settings: DiscordSettings,
+  ) {
+    this.client = new Client(discordClientOptions(settings.apiUrl));
+  }
+
+  get service() {
+    return this.context.service;
+  }
+
+  get log() {
+    return this.context.logger;
+  }
+
+  async loadThreadIndex(): Promise<void> {
+    for (const space of await this.service.spacesOn('discord')) {
+      if (space.threadId) this.threads.set(space.threadId, space.ticketId);
+    }
+  }
+
+  deskForGuild(guildId: string | null): DeskConfig | null {
+    return guildId ? this.context.desks.forWorkspace('discord', guildId) : null;
+  }
+
+  deskOf(ticket: Ticket): DeskConfig {
+    return this.service.deskOf(ticket);
+  }
+
+  /** Words for one person: their client's locale, else the desk's language. */
+  words(locale: string | null | undefined, desk: DeskConfig | null): Catalog {
+    return wordsFor(locale, desk?.language ?? 'en');
+  }
+
+  /** Words for a shared space (the thread, the log channel): the desk's language. */
+  deskWords(desk: DeskConfig): Catalog {
+    return catalog(desk.language);
+  }
+
+  /** Words for the requester, in the locale they opened the ticket with. */
+  requesterWords(ticket: Ticket): Catalog {
+    return catalog(languageFor(ticket.requesterLocale, this.deskOf(ticket).language));
+  }
+
+  label(ticket: Ticket): string {
+    return this.service.label(ticket);
+  }
+
+  /** A platform user as the core sees them: id, display name, role ids. */
+  actor(user: User, member: GuildMember | { roles: string[] | unknown; nick?: string | null } | null, locale?: string | null): Actor {
+    let roleIds: string[] = [];
+    let name = user.globalName ?? user.username;
+    if (member instanceof GuildMember) {
+      roleIds = [...member.roles.cache.keys()];
+      name = member.displayName;
+    } else if (member && Array.isArray(member.roles)) {
+      roleIds = member.roles as string[];
+      name = member.nick ?? name;
+    }
+    return { id: user.id, name, roleIds, locale: locale ?? null };
+  }
+
+  ticketUrl(ticket: Ticket, messageId?: string): string {
+    return threadUrl(ticket.workspaceId, ticket.threadId ?? '0', messageId);
+  }
+
+  /** Checks the bot's permissions in a channel before doing something that needs them. */
+  checkPermissions(channel: GuildTextBasedChannel, needed: Array<keyof typeof REQUIRED_PERMISSIONS>): void {
+    const me = channel.guild.members.me;
+    const granted = me ? channel.permissionsFor(me) : null;
+    const missing = needed.filter((name) => !granted?.has(REQUIRED_PERMISSIONS[name]));
+    if (missing.length > 0) throw new MissingPermissionsError(channel.id, missing);
+  }
+
+  /** The permissions the bot lacks in a channel, by name, to explain a 50013 from Discord. */
+  missingIn(channelId: string | null): string[] {
+    const channel = channelId ? this.client.channels.cache.get(channelId) : null;
+    if (!channel || !('guild' in channel) || !channel.guild) return [];
+    const me = channel.guild.members.me;
+    const target = channel.isThread() ? channel.parent : channel;
+    const granted = me && target && 'permissionsFor' in target ? target.permissionsFor(me) : null;
+    if (!granted) return [];
+    return Object.entries(REQUIRED_PERMISSIONS)
+      .filter(([, bit]) => !new PermissionsBitField(granted).has(bit))
+      .map(([name]) => name);
+  }
+
+  async guild(guildId: string): Promise<Guild> {
+    return this.client.guilds.cache.get(guildId) ?? this.client.guilds.fetch(guildId);
+  }
+
+  async thread(ticket: Ticket): Promise<ThreadChannel | null> {
+    if (!ticket.threadId) return null;
+    try {
+      const channel = this.client.channels.cache.get(ticket.threadId) ?? (await this.client.channels.fetch(ticket.threadId));
+      return channel?.isThread() ? channel : null;
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === DISCORD_ERRORS.unknownChannel) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Downloads a message's or form's files and stores their bytes; files over the cap are refused by
+   * size, never half stored. The CDN URL is kept only as information: it expires.
+   */
+  async storeFiles(
+    files: Collection<string, Attachment> | readonly Attachment[] | null | undefined,
+    options: { maxBytes?: number; refuseTooLarge?: boolean } = {},
+  ): Promise<StoredAttachment[]> {
+    const maxBytes = options.maxBytes ?? MESSAGE_FILE_CAP;
+    const list = files ? [...files.values()] : [];
+    const stored: StoredAttachment[] = [];
+    for (const file of list) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await downloadBytes(file.url, { maxBytes });
+      } catch (error) {
+        if (!(error instanceof FileTooLargeError)) throw error;
+        if (options.refuseTooLarge) refuse({ code: 'invalid_form', problems: [{ field: 'attachments', problem: 'too_large', fileName: file.name, maxBytes }] });
+        this.log.warn({ file: file.name, size: file.size, maxBytes }, 'file over the size cap was not stored');
+        continue;
+      }
+      const put = await this.context.storage.put(bytes);
+      stored.push({ ...put, name: file.name, contentType: file.contentType ?? guessContentType(file.name), sourceUrl: file.url });
+    }
+    return stored;
+  }
+
+  /** Stored attachments as files to upload again (into the thread, a DM). */
+  async filesFor(attachments: readonly StoredAttachment[]): Promise<AttachmentBuilder[]> {
+    const files: AttachmentBuilder[] = [];
+    for (const attachment of attachments) {
+      files.push(new AttachmentBuilder(Buffer.from(await this.context.storage.get(attachment.storageKey)), { name: attachment.name }));
+    }
+    return files;
+  }
+
+  private async reaction(method: 'put' | 'delete', channelId: string, messageId: string, emoji: string): Promise<void> {
+    const route = Routes.channelMessageOwnReaction(channelId, messageId, encodeURIComponent(emoji));
+    try {
+      await (method === 'put' ? this.client.rest.put(route) : this.client.rest.delete(route));
+    } catch (error) {
+      if (method === 'delete' && error instanceof DiscordAPIError && error.code === DISCORD_ERRORS.unknownMessage) return;
+      throw error;
+    }
+  }
+
+  /** Shows the ticket's status as exactly one bot reaction on its card: the old one off, the new one on. */
+  async showStatus(ticket: Ticket, previous: TicketStatus | null): Promise<void> {
+    if (!ticket.threadId || !ticket.cardMessageId) return;
+    if (previous && previous !== ticket.status) await this.reaction('delete', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[previous]);
+    await this.reaction('put', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[ticket.status]);
+  }
+
+  /** Redraws the card with the ticket's current state. */
+  async refreshCard(ticket: Ticket): Promise<void> {
+    if (!ticket.threadId || !ticket.cardMessageId) return;
+    const desk = this.deskOf(ticket);
+    const t = this.deskWords(desk);
+    await this.client.rest.patch(Routes.channelMessage(ticket.threadId, ticket.cardMessageId), {
+      body: { embeds: [cardEmbed(t, desk, ticket, this.label(ticket)).toJSON()], components: [cardButtons(t, ticket).toJSON()], allowed_mentions: { parse: [] } },
+    });
+  }
+
+  /** Posts a notice from the bot in the ticket's thread and keeps it in the ticket's record. */
+  async postNotice(ticket: Ticket, text: string, extra: Omit<MessageCreateOptions, 'content'> = {}): Promise<void> {
+    const thread = await this.thread(ticket);
+    if (!thread) return;
+    const message = await thread.send({ content: truncate(text, 2000), allowedMentions: { parse: [] }, ...extra });
+    await this.service.recordBotMessage({
+      ticketId: ticket.id,
+      channelId: thread.id,
+      messageId: message.id,
+      authorId: this.client.user!.id,
+      authorName: this.client.user!.username,
+      role: 'system',
+      visibility: 'public',
+      body: text,
+      at: message.createdAt,
+    });
+  }
+
+  /**
+   * Sends the requester a direct message and records it as a copy of `about` when given, so edits and
+   * deletions can follow. Requesters who do not accept DMs are skipped quietly.
+   */
+  async dmRequester(ticket: Ticket, payload: MessageCreateOptions, about?: TicketMessage): Promise<boolean> {
+    try {
+      const message = await this.client.users.send(ticket.requesterId, { allowedMentions: { parse: [] }, ...payload });
+      if (about) await this.service.recordCopy(about.id, { channelId: message.channelId, messageId: message.id, purpose: 'notification' });
+      return true;
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === DISCORD_ERRORS.cannotDm) {
+        this.log.info({ ticketId: ticket.id }, 'requester does not accept direct messages');
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Posts in the desk's log channel, when it has one. Returns the message id. */
+  async postToLog(desk: DeskConfig, payload: MessageCreateOptions): Promise<{ channelId: string; messageId: string } | null> {
+    const channelId = desk.discord?.logChannelId;
+    if (!channelId) return null;
+    const channel = this.client.channels.cache.get(channelId) ?? (await this.client.channels.fetch(channelId).catch(() => null));
+    if (!channel?.isSendable()) {
+      this.log.warn({ channelId }, 'log channel is missing or not a text channel');
+      return null;
+    }
+    const message = await channel.send({ allowedMentions: { parse: [] }, ...payload });
+    return { channelId, messageId: message.id };
+  }
+
+  /** Adds people to a ticket's thread; people who left the server are skipped. */
+  async addToThread(thread: ThreadChannel, userIds: readonly string[]): Promise<void> {
+    for (const userId of new Set(userIds)) {
+      try {
+        await thread.members.add(userId);
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.code === DISCORD_ERRORS.unknownMember) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Brings a category's agents into a ticket: agent users are added, agent roles are mentioned (a role
+   * mention in a private thread adds its members); only those roles may ping.
+   */
+  async bringAgents(ticket: Ticket, thread: ThreadChannel, text: string): Promise<void> {
+    const desk = this.deskOf(ticket);
+    const space = findCategory(desk, ticket.categoryKey)?.discord;
+    if (!space) return;
+    await this.addToThread(thread, space.agentUserIds);
+    if (space.agentRoleIds.length > 0) {
+      await thread.send({
+        content: truncate(`${text} ${space.agentRoleIds.map((id) => `<@&${id}>`).join(' ')}`, 2000),
+        allowedMentions: { parse: [], roles: space.agentRoleIds },
+      });
+    }
+  }
+
+  /** Opens the ticket's space: the private thread, the card, the files, the status, the agents. */
+  async openSpace(opened: { ticket: Ticket; openingMessage: TicketMessage }, channel: GuildTextBasedChannel): Promise<Ticket> {
+    const { openingMessage } = opened;
+    let ticket = opened.ticket;
+    const desk = this.deskOf(ticket);
+    const t = this.deskWords(desk);
+    const label = this.label(ticket);
+    if (!('threads' in channel) || channel.type !== ChannelType.GuildText) throw new Error(`category channel ${channel.id} is not a text channel`);
+    const thread = await channel.threads.create({
+      name: threadName(label, ticket.subject),
+      type: ChannelType.PrivateThread,
+      invitable: false,
+      autoArchiveDuration: 10080,
+      reason: `Support ticket ${label}`,
+    });
+    this.threads.set(thread.id, ticket.id);
+    try {
+      await this.addToThread(thread, [ticket.requesterId]);
+      const card = await thread.send({
+        content: t.card.welcome(`<@${ticket.requesterId}>`),
+        embeds: [cardEmbed(t, desk, ticket, label)],
+        components: [cardButtons(t, ticket)],
+        allowedMentions: { parse: [], users: [ticket.requesterId] },
+      });
+      ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: thread.id, cardMessageId: card.id });
+      await this.service.locateMessage(openingMessage.id, thread.id, card.id);
+      if (openingMessage.attachments.length > 0) {
+        const upload = await thread.send({ files: await this.filesFor(openingMessage.attachments), allowedMentions: { parse: [] } });
+        await this.service.recordCopy(openingMessage.id, { channelId: thread.id, messageId: upload.id, purpose: 'reupload' });
+      }
+      await this.showStatus(ticket, null);
+      await this.bringAgents(ticket, thread, t.card.staffNotice(label, categoryName(desk, ticket.categoryKey)));
+      return ticket;
+    } catch (error) {
+      await thread.delete(`Ticket ${label} could not be set up`).catch(() => undefined);
+      this.threads.delete(thread.id);
+      throw error;
+    }
+  }
+
+  /** Tells the staff in the log channel that a ticket opened, with a button to join its thread. */
+  async announce(ticket: Ticket): Promise<void> {
+    const desk = this.deskOf(ticket);
+    const t = this.deskWords(desk);
+    await this.postToLog(desk, {
+      content: truncate(`${t.card.staffNotice(this.label(ticket), categoryName(desk, ticket.categoryKey))} ${plain(ticket.subject)} (<@${ticket.requesterId}>)`, 2000),
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId(ids.button('join', ticket.id)).setLabel(t.buttons.join).setStyle(ButtonStyle.Primary),
+        ),
+      ],
+    });
+  }
+
+  /** Archives and locks a closed ticket's thread, after its last notice and reaction (archived threads take neither). */
+  async archive(ticket: Ticket): Promise<void> {
+    const thread = await this.thread(ticket);
+    if (thread && !thread.archived) await thread.edit({ archived: true, locked: true, reason: `Ticket ${this.label(ticket)} closed` });
+  }
+
+  async unarchive(ticket: Ticket): Promise<ThreadChannel | null> {
+    const thread = await this.thread(ticket);
+    if (thread && (thread.archived || thread.locked)) await thread.edit({ archived: false, locked: false, reason: `Ticket ${this.label(ticket)} reopened` });
+    return thread;
+  }
+
+  /** A short line for user text shown by the bot. */
+  plain(text: string, max = 1000): string {
+    return truncate(plain(text), max);
+  }
+}
+
+export { DISCORD_ERRORS };

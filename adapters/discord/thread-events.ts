@@ -1,0 +1,123 @@
+import { EmbedBuilder, MessageType, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
+import type { RecordedMessage } from '../../src/core/index.js';
+import type { DiscordDesk } from './discord-desk.js';
+import { linkButton, truncate } from './render.js';
+import type { TicketUpdates } from './ticket-updates.js';
+
+const STORED_TYPES = new Set<MessageType>([MessageType.Default, MessageType.Reply]);
+
+/**
+ * Everything that happens in ticket threads: messages (stored with their files; staff answers mirrored to the
+ * requester by DM), edits and deletions (recorded, and followed in the DM copies), threads archived or
+ * deleted by hand. Messages outside ticket threads are dropped after one map lookup, without a query.
+ */
+export class ThreadEvents {
+  constructor(
+    private readonly dd: DiscordDesk,
+    private readonly updates: TicketUpdates,
+  ) {}
+
+  private ticketOf(channelId: string): number | undefined {
+    return this.dd.threads.get(channelId);
+  }
+
+  onMessage(message: Message): Promise<void> | void {
+    const ticketId = this.ticketOf(message.channelId);
+    if (ticketId === undefined || message.author.id === this.dd.client.user?.id || !STORED_TYPES.has(message.type)) return;
+    return this.dd.queue.run(`ticket:${ticketId}`, () => this.store(ticketId, message));
+  }
+
+  private async store(ticketId: number, message: Message): Promise<void> {
+    const files = await this.dd.storeFiles(message.attachments);
+    const recorded = await this.dd.service.recordMessage({
+      ticketId,
+      author: this.dd.actor(message.author, message.member),
+      channelId: message.channelId,
+      messageId: message.id,
+      body: message.content,
+      files,
+      at: message.createdAt,
+    });
+    if (recorded.duplicate) return;
+    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
+    if (recorded.role === 'agent') await this.mirrorToRequester(recorded, message);
+  }
+
+  /** A staff answer, sent to the requester by DM: who answered, what, the files, and a link back. */
+  private async mirrorToRequester(recorded: RecordedMessage, message: Message): Promise<void> {
+    const { ticket } = recorded;
+    if (!this.dd.deskOf(ticket).discord?.dmRequester) return;
+    const t = this.dd.requesterWords(ticket);
+    await this.dd.dmRequester(
+      ticket,
+      {
+        embeds: [replyEmbed(t.dm.reply(this.dd.label(ticket), recorded.message.authorName), recorded.message.body, message.author.displayAvatarURL(), t.dm.replyFooter)],
+        files: await this.dd.filesFor(recorded.message.attachments),
+        components: [linkButton(t.openTicketButton, this.dd.ticketUrl(ticket, message.id))],
+      },
+      recorded.message,
+    );
+  }
+
+  onMessageUpdate(message: Message | PartialMessage): Promise<void> | void {
+    const ticketId = this.ticketOf(message.channelId);
+    if (ticketId === undefined || message.author?.id === this.dd.client.user?.id || message.content === null) return;
+    const content = message.content;
+    return this.dd.queue.run(`ticket:${ticketId}`, async () => {
+      const edit = await this.dd.service.recordEdit(message.channelId, message.id, content, message.editedAt ?? undefined);
+      if (!edit) return;
+      const t = this.dd.requesterWords(edit.ticket);
+      for (const copy of edit.message.copies.filter((c) => c.purpose === 'notification')) {
+        await this.dd.client.rest
+          .patch(`/channels/${copy.channelId}/messages/${copy.messageId}`, {
+            body: {
+              embeds: [replyEmbed(t.dm.reply(this.dd.label(edit.ticket), edit.message.authorName), edit.message.body, message.author?.displayAvatarURL() ?? null, t.dm.replyFooter).toJSON()],
+              allowed_mentions: { parse: [] },
+            },
+          })
+          .catch((error: unknown) => this.dd.log.warn({ err: error, ticketId }, 'could not follow an edit in the DM copy'));
+      }
+    });
+  }
+
+  onMessageDelete(message: Message | PartialMessage): Promise<void> | void {
+    const ticketId = this.ticketOf(message.channelId);
+    if (ticketId === undefined) return;
+    return this.dd.queue.run(`ticket:${ticketId}`, async () => {
+      const deleted = await this.dd.service.recordDeletion(message.channelId, message.id);
+      if (!deleted) return;
+      for (const copy of deleted.message.copies.filter((c) => c.purpose === 'notification')) {
+        await this.dd.client.rest
+          .delete(`/channels/${copy.channelId}/messages/${copy.messageId}`)
+          .catch((error: unknown) => this.dd.log.warn({ err: error, ticketId }, 'could not follow a deletion in the DM copy'));
+      }
+    });
+  }
+
+  /**
+   * A ticket thread archived and locked by hand closes the ticket. Archived without a lock is what Discord
+   * does to quiet threads by itself; the ticket stays as it is and the next message unarchives the thread.
+   */
+  onThreadUpdate(thread: AnyThreadChannel): Promise<void> | void {
+    const ticketId = this.ticketOf(thread.id);
+    if (ticketId === undefined || !thread.archived || !thread.locked) return;
+    return this.dd.queue.run(`ticket:${ticketId}`, async () => {
+      const change = await this.dd.service.systemClose(ticketId, 'The ticket thread was archived and locked in Discord');
+      if (change) await this.dd.refreshCard(change.ticket).catch(() => undefined);
+    });
+  }
+
+  onThreadDelete(thread: AnyThreadChannel): Promise<void> | void {
+    const ticketId = this.ticketOf(thread.id);
+    if (ticketId === undefined) return;
+    return this.dd.queue.run(`ticket:${ticketId}`, async () => {
+      await this.dd.service.systemClose(ticketId, 'The ticket thread was deleted in Discord');
+    });
+  }
+}
+
+function replyEmbed(title: string, body: string, avatarUrl: string | null, footer: string): EmbedBuilder {
+  const embed = new EmbedBuilder().setAuthor({ name: truncate(title, 256), ...(avatarUrl ? { iconURL: avatarUrl } : {}) }).setFooter({ text: footer });
+  if (body) embed.setDescription(truncate(body, 4000));
+  return embed;
+}

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ActionRowBuilder,
+  FileUploadBuilder,
+  LabelBuilder,
+  MessageFlags,
+  ModalBuilder,
+  StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type GuildTextBasedChannel,
+  type ModalSubmitInteraction,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import { categoriesOn, findCategory, refuse, type CategoryConfig, type DeskConfig, type TicketForm } from '../../src/core/index.js';
+import type { Catalog } from '../../src/i18n/index.js';
+import { guessContentType } from '../../src/util/content-type.js';
+import type { DiscordDesk } from './discord-desk.js';
+import { ids, linkButton, truncate } from './render.js';
+
+/** Discord modals hold five top-level fields. */
+const MODAL_FIELDS = 5;
+
+function deskFor(dd: DiscordDesk, guildId: string | null): DeskConfig {
+  return dd.deskForGuild(guildId) ?? refuse({ code: 'desk_not_configured', workspaceId: guildId ?? 'DM' });
+}
+
+/** The category a user named, by key or label, among those offered on Discord. */
+function categoryNamed(desk: DeskConfig, text: string): CategoryConfig | null {
+  const wanted = text.trim().toLowerCase();
+  return categoriesOn(desk, 'discord').find((c) => c.key === wanted || c.label.toLowerCase() === wanted) ?? null;
+}
+
+/**
+ * The ticket form. With a category, its questions are asked; without one, a category select comes first in
+ * the modal (when no category has questions) or as a menu before it (when some do, as a modal's fields
+ * cannot change after it opens).
+ */
+export function ticketModal(t: Catalog, desk: DeskConfig, category: CategoryConfig | null): ModalBuilder {
+  const limits = desk.limits;
+  const modal = new ModalBuilder()
+    .setCustomId(ids.form(category?.key ?? null, randomBytes(6).toString('hex')))
+    .setTitle(truncate(category ? t.form.titleFor(category.label) : t.form.title, 45));
+  const labels: LabelBuilder[] = [];
+  if (!category) {
+    labels.push(
+      new LabelBuilder().setLabel(t.form.category).setStringSelectMenuComponent(
+        new StringSelectMenuBuilder()
+          .setCustomId('category')
+          .setPlaceholder(t.form.categoryPlaceholder)
+          .setRequired(true)
+          .addOptions(
+            categoriesOn(desk, 'discord')
+              .slice(0, 25)
+              .map((c) => ({
+                label: truncate(c.label, 100),
+                value: c.key,
+                ...(c.description ? { description: truncate(c.description, 100) } : {}),
+                ...(c.emoji ? { emoji: c.emoji } : {}),
+              })),
+          ),
+      ),
+    );
+  }
+  labels.push(
+    new LabelBuilder()
+      .setLabel(t.form.subject)
+      .setTextInputComponent(
+        new TextInputBuilder()
+          .setCustomId('subject')
+          .setStyle(TextInputStyle.Short)
+          .setPlaceholder(t.form.subjectPlaceholder)
+          .setMinLength(Math.min(limits.subjectMinLength, limits.subjectMaxLength))
+          .setMaxLength(limits.subjectMaxLength)
+          .setRequired(true),
+      ),
+    new LabelBuilder()
+      .setLabel(t.form.description)
+      .setTextInputComponent(
+        new TextInputBuilder()
+          .setCustomId('description')
+          .setStyle(TextInputStyle.Paragraph)
+          .setPlaceholder(t.form.descriptionPlaceholder)
+          .setMinLength(Math.min(limits.descriptionMinLength, limits.descriptionMaxLength))
+          .setMaxLength(limits.descriptionMaxLength)
+          .setRequired(true),
+      ),
+  );
+  for (const question of category?.questions ?? []) {
+    const input = new TextInputBuilder()
+      .setCustomId(`q:${question.key}`)
+      .setStyle(question.long ? TextInputStyle.Paragraph : TextInputStyle.Short)
+      .setMaxLength(Math.min(question.maxLength ?? limits.answerMaxLength, limits.answerMaxLength))
+      .setRequired(question.required);
+    if (question.placeholder) input.setPlaceholder(question.placeholder);
+    labels.push(new LabelBuilder().setLabel(truncate(question.label, 45)).setTextInputComponent(input));
+  }
+  if (limits.maxAttachments > 0 && labels.length < MODAL_FIELDS) {
+    labels.push(
+      new LabelBuilder()
+        .setLabel(t.form.files)
+        .setDescription(truncate(t.form.filesHelp(limits.maxAttachments, limits.maxAttachmentBytes), 100))
+        .setFileUploadComponent(new FileUploadBuilder().setCustomId('files').setMinValues(0).setMaxValues(limits.maxAttachments).setRequired(false)),
+    );
+  }
+  return modal.addLabelComponents(labels.slice(0, MODAL_FIELDS));
+}
+
+/** `/ticket [category]`: answers with the form (Discord wants it within 3 seconds, so nothing slow happens first). */
+export async function onTicketCommand(dd: DiscordDesk, interaction: ChatInputCommandInteraction): Promise<void> {
+  const desk = deskFor(dd, interaction.guildId);
+  const t = dd.words(interaction.locale, desk);
+  const named = interaction.options.getString('category');
+  const offered = categoriesOn(desk, 'discord');
+  let category = named ? categoryNamed(desk, named) : offered.length === 1 ? offered[0]! : null;
+  if (named && !category) refuse({ code: 'unknown_category', categoryKey: named.slice(0, 40) });
+  if (!category && offered.some((c) => c.questions.length > 0)) {
+    await interaction.reply({
+      content: t.form.chooseCategory,
+      components: [new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(categoryPicker(t, desk))],
+      flags: MessageFlags.Ephemeral,
+    });
+    return;
+  }
+  category ??= null;
+  await interaction.showModal(ticketModal(t, desk, category));
+}
+
+function categoryPicker(t: Catalog, desk: DeskConfig): StringSelectMenuBuilder {
+  return new StringSelectMenuBuilder()
+    .setCustomId(ids.categoryPicker)
+    .setPlaceholder(t.form.categoryPlaceholder)
+    .addOptions(
+      categoriesOn(desk, 'discord')
+        .slice(0, 25)
+        .map((c) => ({
+          label: truncate(c.label, 100),
+          value: c.key,
+          ...(c.description ? { description: truncate(c.description, 100) } : {}),
+          ...(c.emoji ? { emoji: c.emoji } : {}),
+        })),
+    );
+}
+
+/** The category picked from the menu: opens its form. */
+export async function onCategoryPicked(dd: DiscordDesk, interaction: StringSelectMenuInteraction): Promise<void> {
+  const desk = deskFor(dd, interaction.guildId);
+  const key = interaction.values[0] ?? '';
+  const category = findCategory(desk, key);
+  if (!category?.discord) refuse({ code: 'unknown_category', categoryKey: key.slice(0, 40) });
+  await interaction.showModal(ticketModal(dd.words(interaction.locale, desk), desk, category));
+}
+
+export async function onCategoryAutocomplete(dd: DiscordDesk, interaction: AutocompleteInteraction): Promise<void> {
+  const desk = dd.deskForGuild(interaction.guildId);
+  const typed = interaction.options.getFocused().toLowerCase();
+  const choices = desk
+    ? categoriesOn(desk, 'discord')
+        .filter((c) => !typed || c.key.includes(typed) || c.label.toLowerCase().includes(typed))
+        .slice(0, 25)
+        .map((c) => ({ name: truncate(`${c.emoji ? `${c.emoji} ` : ''}${c.label}`, 100), value: c.key }))
+    : [];
+  await interaction.respond(choices);
+}
+
+/**
+ * The form submitted: check everything, store the files, open the ticket, then its space. A refusal is an
+ * ephemeral message saying what to fix, and nothing is created. A form submitted twice opens one ticket.
+ */
+export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInteraction): Promise<void> {
+  const [, categoryFromId, nonce] = interaction.customId.split(':');
+  const desk = deskFor(dd, interaction.guildId);
+  const t = dd.words(interaction.locale, desk);
+  const categoryKey = categoryFromId || readSelect(interaction, 'category');
+  const category = categoryKey ? findCategory(desk, categoryKey) : null;
+  const answers: Record<string, string> = {};
+  for (const question of category?.questions ?? []) answers[question.key] = readText(interaction, `q:${question.key}`);
+  const uploaded = readFiles(interaction);
+  const form: TicketForm = {
+    categoryKey,
+    subject: readText(interaction, 'subject'),
+    description: readText(interaction, 'description'),
+    answers,
+    attachments: uploaded.map((f) => ({ name: f.name, contentType: f.contentType ?? guessContentType(f.name), size: f.size })),
+  };
+  const request = {
+    platform: 'discord' as const,
+    workspaceId: interaction.guildId!,
+    requester: dd.actor(interaction.user, interaction.member, interaction.locale),
+    form,
+    sourceKey: `discord:form:${nonce}`,
+  };
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const already = await dd.service.openedBy(request.sourceKey);
+  if (already) {
+    await interaction.editReply({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
+    return;
+  }
+  const clean = await dd.service.checkOpen(request);
+  const channel = dd.client.channels.cache.get(clean.category.discord!.channelId) as GuildTextBasedChannel | undefined;
+  if (!channel) {
+    throw new Error(`the channel ${clean.category.discord!.channelId} of category ${clean.category.key} is not visible to the bot`);
+  }
+  dd.checkPermissions(channel, ['ViewChannel', 'CreatePrivateThreads', 'SendMessagesInThreads', 'ManageThreads', 'EmbedLinks', 'AttachFiles', 'AddReactions', 'ReadMessageHistory']);
+  const files = await dd.storeFiles(uploaded, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true });
+  const opened = await dd.service.openTicket({ ...request, files });
+  if (!opened.created) {
+    await interaction.editReply({ content: t.alreadyOpened(dd.label(opened.ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(opened.ticket))] });
+    return;
+  }
+  let ticket;
+  try {
+    ticket = await dd.openSpace(opened, channel);
+  } catch (error) {
+    await dd.service.systemClose(opened.ticket.id, 'The ticket thread could not be created');
+    throw error;
+  }
+  dd.log.info({ ticket: dd.label(ticket), ticketId: ticket.id, threadId: ticket.threadId }, 'ticket opened');
+  await interaction.editReply({ content: t.opened(dd.label(ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(ticket))] });
+  await dd.announce(ticket);
+}
+
+function readText(interaction: ModalSubmitInteraction, customId: string): string {
+  try {
+    return interaction.fields.getTextInputValue(customId) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function readSelect(interaction: ModalSubmitInteraction, customId: string): string | null {
+  try {
+    return interaction.fields.getStringSelectValues(customId)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function readFiles(interaction: ModalSubmitInteraction) {
+  try {
+    return [...(interaction.fields.getUploadedFiles('files')?.values() ?? [])];
+  } catch {
+    return [];
+  }
+}

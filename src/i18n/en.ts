@@ -1,0 +1,244 @@
+import type { FieldProblem, Language, Priority, Refusal, TicketAction, TicketStatus } from '../core/index.js';
+
+const STATUS: Record<TicketStatus, string> = { open: 'Open', pending: 'Waiting for your reply', resolved: 'Resolved', closed: 'Closed' };
+const STAFF_STATUS: Record<TicketStatus, string> = { open: 'Open', pending: 'Pending (waiting on requester)', resolved: 'Resolved', closed: 'Closed' };
+const PRIORITY: Record<Priority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
+const VERB: Record<TicketAction, string> = {
+  open: 'open',
+  reply: 'write in',
+  note: 'add internal notes to',
+  claim: 'claim',
+  assign: 'assign',
+  set_priority: 'change the priority of',
+  move: 'move',
+  add_participant: 'add people to',
+  remove_participant: 'remove people from',
+  resolve: 'resolve',
+  close: 'close',
+  reopen: 'reopen',
+  view: 'see',
+  list: 'list',
+};
+
+export function formatBytes(bytes: number, units = ['bytes', 'KB', 'MB', 'GB']): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+const list = (items: readonly string[]) => items.join(', ');
+
+export const en = {
+  language: 'en' as Language,
+  status: (s: TicketStatus) => STATUS[s],
+  staffStatus: (s: TicketStatus) => STAFF_STATUS[s],
+  priority: (p: Priority) => PRIORITY[p],
+
+  field(field: FieldProblem['field'], questionLabel?: string): string {
+    if (field.startsWith('answer:')) return questionLabel ?? field.slice('answer:'.length);
+    return { category: 'Category', subject: 'Subject', description: 'Description', attachments: 'Attachments' }[field as 'category'] ?? field;
+  },
+
+  fieldProblem(p: FieldProblem, fieldName: string): string {
+    switch (p.problem) {
+      case 'required':
+        return `${fieldName} is required.`;
+      case 'too_short':
+        return `${fieldName} is too short: please write at least ${p.min} characters.`;
+      case 'too_long':
+        return `${fieldName} is too long: at most ${p.max} characters.`;
+      case 'unknown_category':
+        return 'Pick a category from the list.';
+      case 'too_many':
+        return `Too many files: at most ${p.max}.`;
+      case 'too_large':
+        return `"${p.fileName}" is too large: files can be at most ${formatBytes(p.maxBytes)}.`;
+      case 'type_not_allowed':
+        return `"${p.fileName}" (${p.contentType}) is not an allowed file type. Allowed: ${list(p.allowed)}.`;
+      case 'empty_file':
+        return `"${p.fileName}" is empty.`;
+    }
+  },
+
+  refusal(r: Refusal, fieldName: (field: FieldProblem['field']) => string = (f) => en.field(f)): string {
+    switch (r.code) {
+      case 'invalid_form':
+        return ['Please fix the form and send it again:', ...r.problems.map((p) => `• ${en.fieldProblem(p, fieldName(p.field))}`)].join('\n');
+      case 'desk_not_configured':
+        return "Support isn't set up here yet. Ask an administrator to add this server or workspace to the bot's desk configuration.";
+      case 'unknown_category':
+        return `There is no category "${r.categoryKey}" (any more). Pick one from the list.`;
+      case 'too_many_open_tickets':
+        return `You already have ${r.open.length} open tickets (${list(r.open)}); the limit is ${r.max}. Please continue in one of them, or close one first.`;
+      case 'cooldown':
+        return `You opened a ticket a moment ago. Please wait ${r.retryAfterSeconds} seconds before opening another.`;
+      case 'duplicate_ticket':
+        return `You already have an open ticket with this subject: ${r.existing}. Please continue there instead of opening a new one.`;
+      case 'ticket_not_found':
+        return `There is no ticket "${r.reference}" here. Check the number (for example CS-0042).`;
+      case 'not_allowed':
+        return r.action === 'reply'
+          ? 'Only the requester, people added to the ticket and support staff can write in this ticket.'
+          : `You are not allowed to ${VERB[r.action]} this ticket.`;
+      case 'invalid_status':
+        if (r.action === 'close' && r.status === 'closed') return 'This ticket is already closed.';
+        if (r.action === 'resolve' && r.status === 'resolved') return 'This ticket is already resolved.';
+        if (r.action === 'reopen') return 'This ticket is not closed, so there is nothing to reopen.';
+        return `This ticket is ${STATUS[r.status].toLowerCase()}, so you can't ${VERB[r.action]} it now.`;
+      case 'reopen_window_passed':
+        return `This ticket was closed more than ${r.days} days ago and can't be reopened any more. Please open a new ticket.`;
+      case 'reason_required':
+        return 'Please say briefly why you want to reopen it.';
+      case 'reason_too_long':
+        return `The reason is too long: at most ${r.max} characters.`;
+      case 'already_claimed':
+        return `${r.by} has already claimed this ticket.`;
+      case 'already_assigned':
+        return r.to ? `This ticket is already assigned to ${r.to}.` : 'This ticket is not assigned to anyone.';
+      case 'assignee_not_agent':
+        return `${r.assignee} is not support staff for this category.`;
+      case 'same_priority':
+        return `The priority is already ${PRIORITY[r.priority as Priority]?.toLowerCase() ?? r.priority}.`;
+      case 'same_category':
+        return 'The ticket is already in that category.';
+      case 'already_participant':
+        return `${r.user} is already part of this ticket.`;
+      case 'not_participant':
+        return `${r.user} was not added to this ticket.`;
+      case 'cannot_add_requester':
+        return 'The requester is already part of this ticket.';
+      case 'message_too_long':
+        return `That is too long: at most ${r.max} characters.`;
+      case 'invalid_priority':
+        return `"${r.priority}" is not a priority. Use low, normal, high or urgent.`;
+    }
+  },
+
+  internalError: (ref: string) => `Something went wrong on our side. Please try again; if it keeps happening, give this reference to an administrator: ${ref}.`,
+  missingPermission: (what: string, ref: string) =>
+    `I can't do that here: I am missing the "${what}" permission in this channel. An administrator can fix the bot's permissions (reference ${ref}).`,
+
+  form: {
+    title: 'Open a support ticket',
+    titleFor: (category: string) => `Ticket: ${category}`,
+    category: 'Category',
+    categoryPlaceholder: 'What is it about?',
+    subject: 'Subject',
+    subjectPlaceholder: 'A short summary of the problem',
+    description: 'Description',
+    descriptionPlaceholder: 'What happened, what you tried, what you expected',
+    files: 'Files',
+    filesHelp: (max: number, bytes: number) => `Screenshots, logs or documents: up to ${max}, ${formatBytes(bytes)} each`,
+    chooseCategory: 'Which kind of problem is it? Pick a category to open the form.',
+    opening: 'Opening your ticket…',
+  },
+
+  opened: (label: string) => `Your ticket ${label} is open. The support team has been notified; you'll be told here and by direct message when someone answers.`,
+  alreadyOpened: (label: string) => `This form already opened ticket ${label}.`,
+  openTicketButton: 'Go to the ticket',
+  outsideHours: (when: string) => `Support is closed right now; expect an answer from ${when}.`,
+
+  card: {
+    title: (label: string, subject: string) => `${label} · ${subject}`,
+    category: 'Category',
+    status: 'Status',
+    priority: 'Priority',
+    requester: 'Requester',
+    assignee: 'Assigned to',
+    nobody: 'Nobody yet',
+    opened: 'Opened',
+    description: 'Description',
+    attachments: 'Attachments',
+    welcome: (requester: string) => `${requester}, thanks for reaching out. Describe anything else that helps here; the support team will answer in this thread.`,
+    staffNotice: (label: string, category: string) => `New ticket ${label} in ${category}.`,
+  },
+
+  buttons: {
+    claim: 'Claim',
+    resolve: 'Resolve',
+    close: 'Close',
+    reopen: 'Reopen',
+    join: 'Join the ticket',
+    confirmClose: 'Yes, close it',
+    cancel: 'Cancel',
+    older: 'Older tickets',
+  },
+
+  notices: {
+    claimed: (agent: string) => `${agent} claimed this ticket.`,
+    assigned: (agent: string, by: string) => `${by} assigned this ticket to ${agent}.`,
+    unassigned: (by: string) => `${by} unassigned this ticket.`,
+    priority: (priority: Priority, by: string) => `${by} set the priority to ${PRIORITY[priority].toLowerCase()}.`,
+    moved: (category: string, by: string) => `${by} moved this ticket to ${category}.`,
+    participantAdded: (user: string, by: string) => `${by} added ${user} to this ticket.`,
+    participantRemoved: (user: string, by: string) => `${by} removed ${user} from this ticket.`,
+    resolved: (by: string) => `${by} marked this ticket as resolved. If something is still wrong, just write here and it opens again.`,
+    closed: (by: string, reason: string | null) => `${by} closed this ticket${reason ? `: ${reason}` : '.'}`,
+    reopened: (by: string, reason: string | null) => `${by} reopened this ticket${reason ? `: ${reason}` : '.'}`,
+    joined: (agent: string) => `${agent} joined the ticket.`,
+    noteSaved: (label: string) => `Internal note saved on ${label}. The requester does not see it.`,
+    noteTitle: (label: string, author: string) => `Internal note on ${label} by ${author}`,
+    dmClosed: 'The requester does not accept direct messages; they will see answers in the ticket thread.',
+  },
+
+  dm: {
+    reply: (label: string, agent: string) => `${agent} answered your ticket ${label}:`,
+    replyFooter: 'Answer in the ticket thread, not here.',
+    resolved: (label: string) => `Your ticket ${label} was marked as resolved. If the problem is not solved, write in the ticket and it opens again.`,
+    closed: (label: string, reason: string | null) => `Your ticket ${label} was closed${reason ? `: ${reason}` : '.'}`,
+    closedReopen: (days: number) => `If you still need help with it, you can reopen it within ${days} days.`,
+    reopened: (label: string, by: string) => `${by} reopened your ticket ${label}.`,
+  },
+
+  close: {
+    confirm: (label: string) => `Close ticket ${label}? The thread will be archived and locked.`,
+    confirmWithReason: (label: string, reason: string) => `Close ticket ${label} with the reason "${reason}"? The thread will be archived and locked.`,
+    cancelled: 'Nothing was closed.',
+    done: (label: string) => `Ticket ${label} is closed.`,
+    modalTitle: (label: string) => `Close ${label}`,
+    reason: 'Reason',
+    reasonPlaceholder: 'Optional: why is it closed?',
+    expired: 'This confirmation has expired. Run the command again.',
+  },
+
+  reopen: {
+    modalTitle: (label: string) => `Reopen ${label}`,
+    reason: 'Why reopen it?',
+    reasonPlaceholder: 'What is still wrong',
+    done: (label: string) => `Ticket ${label} is open again.`,
+  },
+
+  done: {
+    claimed: (label: string) => `You claimed ${label}.`,
+    assigned: (label: string, agent: string) => `${label} is now assigned to ${agent}.`,
+    priority: (label: string, priority: Priority) => `${label} is now ${PRIORITY[priority].toLowerCase()} priority.`,
+    moved: (label: string, category: string) => `${label} moved to ${category}.`,
+    added: (user: string, label: string) => `${user} was added to ${label}.`,
+    removed: (user: string, label: string) => `${user} was removed from ${label}.`,
+    resolved: (label: string) => `${label} is marked as resolved.`,
+    joined: (label: string) => `You joined ${label}.`,
+  },
+
+  notInTicket: 'Use this command inside a ticket thread, or give the ticket number in the "ticket" option.',
+  noLogChannel: 'The desk has no log channel, so the note is stored only.',
+
+  list: {
+    title: (count: number, status: string) => `${count} ticket${count === 1 ? '' : 's'} (${status})`,
+    empty: 'No ticket matches.',
+    statusFilter: { active: 'not closed', all: 'all', open: 'open', pending: 'pending', resolved: 'resolved', closed: 'closed' } as Record<string, string>,
+    line: (label: string, status: string, category: string, subject: string) => `${label} · ${status} · ${category} · ${subject}`,
+    unassigned: 'unassigned',
+    more: 'Older tickets are on the next page.',
+  },
+
+  transcript: {
+    title: (label: string) => `Transcript of ${label}`,
+    ready: (label: string) => `Here is the transcript of ${label}.`,
+  },
+};
+
+export type Catalog = typeof en;

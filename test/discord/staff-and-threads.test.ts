@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DiscordWorld } from '../helpers/discord-world.js';
+import { answerOf, componentId, openTicket } from './helpers.js';
+
+let world: DiscordWorld;
+beforeAll(async () => {
+  world = await DiscordWorld.start({ limits: { maxOpenPerUser: 50 } });
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+const staff = () => ({
+  anna: { id: world.seed.users.anna, name: 'Anna', roleIds: [world.seed.roles.billingAgents] },
+  mia: { id: world.seed.users.mia, name: 'Mia', roleIds: [world.seed.roles.moderators] },
+});
+
+describe('staff at work on Discord', () => {
+  it('GIVEN a ticket WHEN staff claim, assign, prioritise, add and remove people and move it THEN the card, the thread and the record follow', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Staff toolkit' });
+    const { threadId, cardId, number } = opened;
+
+    const claim = discord.clickButton({ messageId: cardId, channelId: threadId, customId: `ticket:claim:${opened.ticket.id}`, user: seed.users.anna });
+    expect(await answerOf(claim)).toBe(`You claimed ${number}.`);
+    await vi.waitFor(() => expect(discord.message(threadId, cardId)!.embeds[0]!.fields).toContainEqual({ name: 'Assigned to', value: `<@${seed.users.anna}>`, inline: true }));
+    expect(componentId(discord.message(threadId, cardId)!, 'ticket:claim:')).toBeTruthy();
+    expect(discord.messagesIn(threadId).map((m) => m.content)).toContain('Anna claimed this ticket.');
+
+    const assign = discord.slashCommand({ channelId: threadId, user: seed.users.mia, name: 'assign', options: { member: seed.users.mia } });
+    expect(await answerOf(assign)).toBe(`${number} is now assigned to Mia.`);
+    const notStaff = discord.slashCommand({ channelId: threadId, user: seed.users.mia, name: 'assign', options: { member: seed.users.bob } });
+    expect(await answerOf(notStaff)).toBe('Bob is not support staff for this category.');
+
+    const priority = discord.slashCommand({ channelId: threadId, user: seed.users.anna, name: 'priority', options: { level: 'urgent' } });
+    expect(await answerOf(priority)).toBe(`${number} is now urgent priority.`);
+    await vi.waitFor(() => expect(discord.message(threadId, cardId)!.embeds[0]!.fields).toContainEqual({ name: 'Priority', value: 'Urgent', inline: true }));
+
+    const add = discord.slashCommand({ channelId: threadId, user: seed.users.anna, name: 'add', options: { member: seed.users.bob } });
+    expect(await answerOf(add)).toBe(`Bob was added to ${number}.`);
+    expect(discord.threadMembers(threadId)).toContain(seed.users.bob);
+    discord.userMessage({ channelId: threadId, user: seed.users.bob, content: 'Same problem here' });
+    await vi.waitFor(async () => expect((await world.service.record(opened.ticket.id, staff().anna)).messages.map((m) => [m.authorRole, m.body])).toContainEqual(['participant', 'Same problem here']));
+    const remove = discord.slashCommand({ channelId: threadId, user: seed.users.anna, name: 'remove', options: { member: seed.users.bob } });
+    expect(await answerOf(remove)).toBe(`Bob was removed from ${number}.`);
+    expect(discord.threadMembers(threadId)).not.toContain(seed.users.bob);
+
+    const move = discord.slashCommand({ channelId: threadId, user: seed.users.mia, name: 'move', options: { category: 'technical' } });
+    expect(await answerOf(move)).toBe(`${number} moved to Technical problem.`);
+    await vi.waitFor(() => expect(discord.threadMembers(threadId)).toContain(seed.users.tom));
+    expect(discord.message(threadId, cardId)!.embeds[0]!.fields).toContainEqual({ name: 'Category', value: 'Technical problem', inline: true });
+    const annaMoves = discord.slashCommand({ channelId: threadId, user: seed.users.anna, name: 'move', options: { category: 'billing' } });
+    expect(await answerOf(annaMoves)).toBe('You are not allowed to move this ticket.');
+
+    const events = (await world.service.record(opened.ticket.id, staff().mia)).events.map((e) => e.type);
+    expect(events).toEqual(['opened', 'claimed', 'assigned', 'priority_changed', 'participant_added', 'participant_removed', 'moved']);
+  });
+
+  it('GIVEN a ticket WHEN an agent writes /note THEN it goes to the log channel and the record, never into the thread', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Internal notes' });
+    const before = discord.messagesIn(opened.threadId).length;
+    const note = discord.slashCommand({ channelId: opened.threadId, user: seed.users.anna, name: 'note', options: { text: 'Customer is on the old plan' } });
+    expect(await answerOf(note)).toBe(`Internal note saved on ${opened.number}. The requester does not see it.`);
+    expect(discord.messagesIn(opened.threadId)).toHaveLength(before);
+    const logged = discord.messagesIn(seed.channels.log).at(-1)!;
+    expect(logged.embeds[0]).toMatchObject({ title: `Internal note on ${opened.number} by Anna`, description: 'Customer is on the old plan' });
+    const asStaff = await world.service.record(opened.ticket.id, staff().anna);
+    expect(asStaff.messages.find((m) => m.body === 'Customer is on the old plan')).toMatchObject({ visibility: 'internal', channelId: seed.channels.log, messageId: logged.id });
+    const asRequester = await world.service.record(opened.ticket.id, { id: seed.users.alice, name: 'Alice' });
+    expect(asRequester.messages.map((m) => m.body)).not.toContain('Customer is on the old plan');
+    expect((await world.service.ticketById(opened.ticket.id)).status).toBe('open');
+
+    // The transcript: staff get the note, the requester does not.
+    const staffTranscript = discord.slashCommand({ channelId: opened.threadId, user: seed.users.anna, name: 'transcript' });
+    await answerOf(staffTranscript);
+    const file = staffTranscript.original()!.attachments[0]!;
+    expect(file.filename).toBe(`${opened.number}-transcript.txt`);
+    const text = discord.attachmentBytes(file.url).toString('utf8');
+    expect(text).toContain('Anna (agent) [internal note]:');
+    expect(text).toContain('Customer is on the old plan');
+    const requesterTranscript = discord.slashCommand({ channelId: opened.threadId, user: seed.users.alice, name: 'transcript' });
+    await answerOf(requesterTranscript);
+    const own = discord.attachmentBytes(requesterTranscript.original()!.attachments[0]!.url).toString('utf8');
+    expect(own).toContain('My card was charged twice');
+    expect(own).not.toContain('Customer is on the old plan');
+  });
+
+  it('GIVEN tickets WHEN /tickets filters them THEN staff see their categories and members only their own', async () => {
+    const { discord, seed } = world;
+    const bobs = await openTicket(world, { user: seed.users.bob, subject: 'Bob needs a refund' });
+    const list = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.mia, name: 'tickets', options: { requester: seed.users.bob, status: 'all' } });
+    const text = await answerOf(list);
+    expect(text).toContain('1 ticket (all)');
+    expect(text).toContain(`[${bobs.number}]`);
+    const mine = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.bob, name: 'tickets', options: { status: 'all' } });
+    const own = await answerOf(mine);
+    expect(own).toContain(bobs.number);
+    expect(own).not.toContain('Staff toolkit');
+    const search = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.anna, name: 'tickets', options: { search: 'refund', status: 'all' } });
+    expect(await answerOf(search)).toContain(bobs.number);
+  });
+
+  it('GIVEN the log channel notice WHEN an agent presses Join THEN they are added to the thread, and a member is refused', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Join me' });
+    const notice = discord.messagesIn(seed.channels.log).find((m) => m.content.includes(opened.number))!;
+    const join = discord.clickButton({ message: notice, customId: componentId(notice, 'ticket:join:'), user: seed.users.mia });
+    expect(await answerOf(join)).toBe(`You joined ${opened.number}.`);
+    expect(discord.threadMembers(opened.threadId)).toContain(seed.users.mia);
+  });
+
+  it('GIVEN a staff answer mirrored by DM WHEN the agent edits and then deletes it THEN the record keeps every version and the DM follows', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Edits follow' });
+    const message = discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'Your refund is on its way' });
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).some((m) => m.embeds[0]?.description === 'Your refund is on its way')).toBe(true));
+    const dm = discord.dmsTo(seed.users.alice).find((m) => m.embeds[0]?.description === 'Your refund is on its way')!;
+    discord.editUserMessage(opened.threadId, message.id, 'Your refund was sent today');
+    await vi.waitFor(() => expect(discord.message(dm.channel_id, dm.id)!.embeds[0]!.description).toBe('Your refund was sent today'));
+    discord.deleteUserMessage(opened.threadId, message.id);
+    await vi.waitFor(() => expect(discord.message(dm.channel_id, dm.id)).toBeUndefined());
+    const stored = (await world.service.record(opened.ticket.id, staff().anna)).messages.find((m) => m.messageId === message.id)!;
+    expect(stored.body).toBe('Your refund was sent today');
+    expect(stored.deletedAt).not.toBeNull();
+    const revisions = await world.database.store.transaction((tx) => tx.listRevisions(stored.id));
+    expect(revisions.map((r) => r.body)).toEqual(['Your refund is on its way']);
+  });
+
+  it('GIVEN ticket threads WHEN one is archived and locked by hand and another deleted THEN both tickets close with the reason', async () => {
+    const { discord } = world;
+    const archived = await openTicket(world, { subject: 'Archived by a moderator' });
+    const deleted = await openTicket(world, { subject: 'Deleted by a moderator' });
+    const quiet = await openTicket(world, { subject: 'Auto-archived' });
+    discord.archiveThreadByHand(archived.threadId, { locked: true });
+    discord.deleteThreadByHand(deleted.threadId);
+    discord.archiveThreadByHand(quiet.threadId, { locked: false });
+    await vi.waitFor(async () => expect((await world.service.ticketById(archived.ticket.id)).status).toBe('closed'));
+    await vi.waitFor(async () => expect((await world.service.ticketById(deleted.ticket.id)).status).toBe('closed'));
+    expect((await world.service.ticketById(archived.ticket.id)).closeReason).toBe('The ticket thread was archived and locked in Discord');
+    expect((await world.service.ticketById(deleted.ticket.id)).closeReason).toBe('The ticket thread was deleted in Discord');
+    await world.settle();
+    expect((await world.service.ticketById(quiet.ticket.id)).status).toBe('open');
+  });
+
+  it('GIVEN chatter outside ticket threads WHEN many messages arrive THEN the bot runs no database query for them', async () => {
+    const { discord, seed } = world;
+    const connection = (world.database.dataSource.driver as unknown as { databaseConnection: { on(event: 'trace', listener: (sql: string) => void): void; removeAllListeners(event: string): void } }).databaseConnection;
+    const statements: string[] = [];
+    connection.on('trace', (sql) => statements.push(sql));
+    try {
+      for (let i = 0; i < 50; i++) discord.userMessage({ channelId: seed.channels.general, user: seed.users.bob, content: `hello ${i}` });
+      await vi.waitFor(() => expect(discord.messagesIn(seed.channels.general).length).toBeGreaterThanOrEqual(50));
+      await world.settle();
+      expect(statements).toEqual([]);
+    } finally {
+      connection.removeAllListeners('trace');
+    }
+  });
+
+  it('GIVEN many members writing WHEN the bot has seen them THEN its caches stay bounded', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Crowded ticket' });
+    const client = world.desk.client;
+    const users = Array.from({ length: 600 }, (_, i) => discord.createUser({ username: `member${i}` }).id);
+    for (const user of users) discord.addMember(seed.guildId, user);
+    for (const user of users) discord.addThreadMemberByHand(opened.threadId, user);
+    for (const user of users) discord.userMessage({ channelId: opened.threadId, user, content: 'me too' });
+    await vi.waitFor(async () => expect((await world.service.record(opened.ticket.id, staff().mia)).messages.length).toBeGreaterThanOrEqual(601), { timeout: 30_000, interval: 100 });
+    const guild = client.guilds.cache.get(seed.guildId)!;
+    expect(client.users.cache.size).toBeLessThanOrEqual(500);
+    expect(guild.members.cache.size).toBeLessThanOrEqual(200);
+    const thread = client.channels.cache.get(opened.threadId);
+    expect(thread?.isThread() ? thread.messages.cache.size : 0).toBeLessThanOrEqual(25);
+    expect(guild.members.cache.has(client.user!.id)).toBe(true);
+  }, 60_000);
+});
