@@ -24,7 +24,6 @@ const SNOWFLAKE = /^\d{17,20}$/;
 const SLACK_TEAM = /^[TE][A-Z0-9]{2,20}$/;
 const SLACK_CHANNEL = /^[CG][A-Z0-9]{2,20}$/;
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
-const SLACK_USERGROUP = /^S[A-Z0-9]{2,20}$/;
 const KEY = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const CONTENT_TYPE = /^[a-z]+\/(\*|[a-z0-9][a-z0-9.+-]*)$/;
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -119,7 +118,7 @@ function readDiscordDesk(reader: ConfigReader, value: unknown, path: string): Di
 }
 
 function readSlackDesk(reader: ConfigReader, value: unknown, path: string): SlackDeskConfig | null {
-  const o = reader.object(value, path, ['teamId', 'moderatorUserIds', 'moderatorRoleIds', 'logChannelId', 'notePrefix'], false);
+  const o = reader.object(value, path, ['teamId', 'moderatorUserIds', 'logChannelId', 'notePrefix'], false);
   if (!o) return null;
   const teamId = reader.string(o.teamId, `${path}.teamId`, {
     required: true,
@@ -130,7 +129,8 @@ function readSlackDesk(reader: ConfigReader, value: unknown, path: string): Slac
   return {
     teamId: teamId ?? '',
     moderatorUserIds: reader.ids(o.moderatorUserIds, `${path}.moderatorUserIds`, SLACK_USER, 'a Slack member id such as U0123ABCD', SLACK_USER_FIX),
-    moderatorRoleIds: reader.ids(o.moderatorRoleIds, `${path}.moderatorRoleIds`, SLACK_USERGROUP, 'a Slack user group id such as S0123ABCD', 'copy the user group id from the group\'s page in Slack'),
+    // Slack user groups are not read (yet): moderators and agents are listed by member id.
+    moderatorRoleIds: [],
     logChannelId: reader.string(o.logChannelId, `${path}.logChannelId`, { pattern: SLACK_CHANNEL, patternHint: 'a Slack channel id such as C0123ABCD', fix: SLACK_CHANNEL_FIX }),
     notePrefix: reader.string(o.notePrefix, `${path}.notePrefix`, { min: 1, max: 20, fix: 'use a short word such as "note:"' }) ?? 'note:',
   };
@@ -294,7 +294,7 @@ function readQuestion(reader: ConfigReader, value: unknown, path: string): Categ
 }
 
 function readCategorySpace(reader: ConfigReader, value: unknown, path: string, platform: 'discord' | 'slack'): CategoryPlatformConfig | null {
-  const o = reader.object(value, path, ['channelId', 'agentRoleIds', 'agentUserIds'], false);
+  const o = reader.object(value, path, platform === 'discord' ? ['channelId', 'agentRoleIds', 'agentUserIds'] : ['channelId', 'agentUserIds'], false);
   if (!o) return null;
   if (platform === 'discord') {
     return {
@@ -308,7 +308,7 @@ function readCategorySpace(reader: ConfigReader, value: unknown, path: string, p
     channelId:
       reader.string(o.channelId, `${path}.channelId`, { required: true, pattern: SLACK_CHANNEL, patternHint: 'a Slack channel id such as C0123ABCD', fix: `${SLACK_CHANNEL_FIX}; use the private staff channel of this category and invite the bot to it` }) ?? '',
     agentUserIds: reader.ids(o.agentUserIds, `${path}.agentUserIds`, SLACK_USER, 'a Slack member id such as U0123ABCD', SLACK_USER_FIX),
-    agentRoleIds: reader.ids(o.agentRoleIds, `${path}.agentRoleIds`, SLACK_USERGROUP, 'a Slack user group id such as S0123ABCD', 'copy the user group id from the group\'s page in Slack'),
+    agentRoleIds: [],
   };
 }
 

@@ -18,6 +18,8 @@ export interface SlackSettings {
   /** Web API base handed to Bolt (`clientOptions.slackApiUrl`); null for Slack's own. */
   apiUrl: string | null;
   port: number;
+  /** The interface the HTTP receiver listens on; null for all of them. */
+  host: string | null;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -94,6 +96,7 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
   const appToken = value(env, 'SLACK_APP_TOKEN');
   const slackApiUrl = value(env, 'SLACK_API_URL');
   const slackPort = value(env, 'SLACK_PORT');
+  const slackHost = value(env, 'SLACK_HOST');
   let slack: SlackSettings | null = null;
   if (botToken && !botToken.startsWith('xoxb-')) {
     problem('SLACK_BOT_TOKEN', 'does not start with xoxb-', `use the Bot User OAuth Token from OAuth & Permissions at ${SLACK_APPS} (not the user or app-level token)`);
@@ -114,7 +117,7 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
     if (!Number.isInteger(port) || port < 0 || port > 65535) problem('SLACK_PORT', 'is not a port number', 'give a number from 1 to 65535 (the port Slack sends requests to), or remove it for 3000');
   }
   if (botToken && (signingSecret || appToken)) {
-    slack = { botToken, signingSecret, appToken, apiUrl: slackApiUrl, port };
+    slack = { botToken, signingSecret, appToken, apiUrl: slackApiUrl, port, host: slackHost };
   }
 
   const databaseUrl = value(env, 'DATABASE_URL') ?? 'sqlite:data/support.sqlite';

@@ -28,7 +28,7 @@ describe('environment', () => {
       SLACK_PORT: '3100',
     });
     expect(result.ok && result.settings.discord).toEqual({ token: 'abc.def.ghi', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:9999/api', commandGuildId: null });
-    expect(result.ok && result.settings.slack).toEqual({ botToken: 'xoxb-1-2', signingSecret: 'secret', appToken: 'xapp-1', apiUrl: null, port: 3100 });
+    expect(result.ok && result.settings.slack).toEqual({ botToken: 'xoxb-1-2', signingSecret: 'secret', appToken: 'xapp-1', apiUrl: null, port: 3100, host: null });
   });
 
   it('GIVEN half-set or swapped credentials WHEN read THEN each problem names the variable and never echoes a secret', () => {

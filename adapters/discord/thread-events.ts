@@ -39,8 +39,9 @@ export class ThreadEvents {
       at: message.createdAt,
     });
     if (recorded.duplicate) return;
-    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
     if (recorded.role === 'agent') await this.mirrorToRequester(recorded, message);
+    // The status shows after the answer reached the requester: a failing reaction must not hold it back.
+    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
   }
 
   /** A staff answer, sent to the requester by DM: who answered, what, the files, and a link back. */

@@ -135,6 +135,9 @@ export const en = {
     filesHelp: (max: number, bytes: number) => `Screenshots, logs or documents: up to ${max}, ${formatBytes(bytes)} each`,
     chooseCategory: 'Which kind of problem is it? Pick a category to open the form.',
     opening: 'Opening your ticket…',
+    shortTitle: 'New support ticket',
+    submit: 'Open ticket',
+    send: 'Send',
   },
 
   opened: (label: string) => `Your ticket ${label} is open. The support team has been notified; you'll be told here and by direct message when someone answers.`,
@@ -238,6 +241,28 @@ export const en = {
   transcript: {
     title: (label: string) => `Transcript of ${label}`,
     ready: (label: string) => `Here is the transcript of ${label}.`,
+  },
+
+  slack: {
+    staffHint: (prefix: string) => `Reply in this thread to answer the requester. A message starting with "${prefix}" stays internal.`,
+    requesterHint: 'Reply in this thread to write to the support team.',
+    requesterClosedHint: 'This ticket is closed. Press Reopen if you still need help.',
+    filesFrom: (name: string, count: number) => `${name} sent ${count} file${count === 1 ? '' : 's'}.`,
+    internalNote: 'Internal note: kept with the ticket, not sent to the requester.',
+    notStaffHere: 'You are not staff of this category: your message stays internal and was not sent to the requester.',
+    closedKept: (label: string) => `${label} is closed: your message is kept but nobody is notified. Press Reopen on the ticket if you still need help.`,
+    outsideThread: 'To write about a ticket, reply in its thread. To open a new ticket, use /ticket.',
+    openFailed: (ref: string) => `Your ticket could not be opened because of a problem on our side (reference ${ref}). Nothing you wrote is lost; please try again in a moment.`,
+    usage: [
+      '`/ticket`: open a support ticket',
+      '`/ticket list [open|pending|resolved|closed|all]`: your tickets, or your categories\' tickets for staff',
+      '`/ticket close 42 reason`: close a ticket',
+      '`/ticket reopen 42 reason`: reopen a closed ticket',
+      '`/ticket claim 42`: take charge of a ticket (staff)',
+    ].join('\n'),
+    unknownCommand: (word: string) => `"${word}" is not something /ticket can do.`,
+    numberNeeded: 'Give the ticket number, for example `/ticket close 42 Solved by the refund`.',
+    closing: (label: string) => `Closing ${label}…`,
   },
 };
 

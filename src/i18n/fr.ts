@@ -126,6 +126,9 @@ export const fr: Catalog = {
     filesHelp: (max, size) => `Captures, journaux ou documents : ${max} au maximum, ${bytes(size)} chacun`,
     chooseCategory: 'De quel type de problème s\'agit-il ? Choisissez une catégorie pour ouvrir le formulaire.',
     opening: 'Ouverture de votre ticket…',
+    shortTitle: 'Nouveau ticket',
+    submit: 'Ouvrir le ticket',
+    send: 'Envoyer',
   },
 
   opened: (label) => `Votre ticket ${label} est ouvert. L'équipe de support est prévenue ; vous serez averti ici et par message privé dès qu'on vous répond.`,
@@ -229,5 +232,27 @@ export const fr: Catalog = {
   transcript: {
     title: (label) => `Transcription de ${label}`,
     ready: (label) => `Voici la transcription de ${label}.`,
+  },
+
+  slack: {
+    staffHint: (prefix) => `Répondez dans ce fil pour écrire au demandeur. Un message qui commence par « ${prefix} » reste interne.`,
+    requesterHint: "Répondez dans ce fil pour écrire à l'équipe de support.",
+    requesterClosedHint: "Ce ticket est fermé. Appuyez sur Rouvrir si vous avez encore besoin d'aide.",
+    filesFrom: (name, count) => `${name} a envoyé ${count} fichier${count > 1 ? 's' : ''}.`,
+    internalNote: "Note interne : conservée avec le ticket, elle n'est pas envoyée au demandeur.",
+    notStaffHere: "Vous ne faites pas partie du support de cette catégorie : votre message reste interne et n'a pas été envoyé au demandeur.",
+    closedKept: (label) => `${label} est fermé : votre message est conservé mais personne n'est prévenu. Appuyez sur Rouvrir sur le ticket si vous avez encore besoin d'aide.`,
+    outsideThread: 'Pour écrire à propos d\'un ticket, répondez dans son fil. Pour ouvrir un nouveau ticket, utilisez /ticket.',
+    openFailed: (ref) => `Votre ticket n'a pas pu être ouvert à cause d'un problème de notre côté (référence ${ref}). Rien de ce que vous avez écrit n'est perdu ; réessayez dans un instant.`,
+    usage: [
+      '`/ticket` : ouvrir un ticket de support',
+      '`/ticket list [open|pending|resolved|closed|all]` : vos tickets, ou ceux de vos catégories pour le support',
+      '`/ticket close 42 raison` : fermer un ticket',
+      '`/ticket reopen 42 raison` : rouvrir un ticket fermé',
+      '`/ticket claim 42` : prendre un ticket en charge (support)',
+    ].join('\n'),
+    unknownCommand: (word) => `« ${word} » n'est pas une action de /ticket.`,
+    numberNeeded: 'Indiquez le numéro du ticket, par exemple `/ticket close 42 Réglé par le remboursement`.',
+    closing: (label) => `Fermeture de ${label}…`,
   },
 };

@@ -1,0 +1,148 @@
+import { isRefusal, type RecordedMessage } from '../../src/core/index.js';
+import { defuseBroadcasts, escapeMrkdwn } from './mrkdwn.js';
+import type { Side, SlackDesk, SlackFile } from './slack-desk.js';
+import type { TicketUpdates } from './ticket-updates.js';
+
+/** The parts of Slack `message` events this adapter reads. */
+export interface MessageEvent {
+  type: 'message';
+  subtype?: string;
+  channel: string;
+  channel_type?: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  files?: SlackFile[];
+  message?: { ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
+  previous_message?: { ts: string; thread_ts?: string; user?: string; bot_id?: string };
+  deleted_ts?: string;
+}
+
+const NEW_MESSAGE_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
+const HINT_EVERY_MS = 10 * 60_000;
+
+/**
+ * Messages in ticket threads, on both spaces: stored with their files, mirrored to the other space with the
+ * author's name and avatar, followed when edited or deleted. The bot's own posts are recognised (its bot id
+ * and every timestamp it posted) and never mirrored; a message is mirrored once (its location is unique in
+ * the database, and so is each platform delivery).
+ */
+export class ConversationEvents {
+  private readonly hinted = new Map<string, number>();
+
+  constructor(
+    private readonly sd: SlackDesk,
+    private readonly updates: TicketUpdates,
+  ) {}
+
+  private space(channel: string, threadTs: string | undefined) {
+    return threadTs ? this.sd.spaces.get(`${channel}:${threadTs}`) : undefined;
+  }
+
+  handle(event: MessageEvent, eventId: string | undefined, teamId: string | undefined): Promise<void> | void {
+    if (event.subtype === 'message_changed') return this.onEdit(event);
+    if (event.subtype === 'message_deleted') return this.onDelete(event);
+    if (!NEW_MESSAGE_SUBTYPES.has(event.subtype) || this.sd.isOwn(event.channel, event.ts, event.bot_id, event.user) || !event.user) return;
+    const space = event.thread_ts && event.thread_ts !== event.ts ? this.space(event.channel, event.thread_ts) : undefined;
+    if (!space) {
+      if (event.channel_type === 'im' && !event.thread_ts) return this.hint(event, teamId);
+      return;
+    }
+    return this.sd.queue.run(`ticket:${space.ticketId}`, () => this.onMessage(space.ticketId, space.side, event, eventId));
+  }
+
+  private async onMessage(ticketId: number, side: Side, event: MessageEvent, eventId: string | undefined): Promise<void> {
+    if (eventId && !(await this.sd.service.firstDelivery(`slack:event:${eventId}`))) return;
+    const author = await this.sd.actor(event.user!);
+    const files = await this.sd.storeFiles(event.files);
+    const incoming = { ticketId, author, channelId: event.channel, messageId: event.ts, body: event.text ?? '', files, at: new Date(Number(event.ts) * 1000), space: side };
+    const ticket = await this.sd.service.ticketById(ticketId);
+    const prefix = this.sd.deskOf(ticket).slack?.notePrefix ?? 'note:';
+    const text = (event.text ?? '').trimStart();
+    if (side === 'staff' && text.toLowerCase().startsWith(prefix.toLowerCase())) {
+      try {
+        const note = await this.sd.service.recordNote({ ...incoming, body: text.slice(prefix.length).trim() });
+        if (!note.duplicate) await this.sd.client.reactions.add({ channel: event.channel, timestamp: event.ts, name: 'memo' }).catch(() => undefined);
+        return;
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+      }
+    }
+    const recorded = await this.sd.service.recordMessage(incoming);
+    if (recorded.duplicate) return;
+    await this.deliver(recorded, side, event);
+    // The status shows after the message is delivered: a failing reaction must not hold a message back.
+    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
+  }
+
+  /** What a recorded message means for the other space: a mirrored copy, or a word to its author. */
+  private async deliver(recorded: RecordedMessage, side: Side, event: MessageEvent): Promise<void> {
+    if (side === 'staff' && recorded.message.visibility === 'internal') {
+      const t = await this.sd.words(event.user!, this.sd.deskOf(recorded.ticket));
+      await this.sd.client.chat.postEphemeral({ channel: event.channel, user: event.user!, thread_ts: event.thread_ts, text: t.slack.notStaffHere }).catch(() => undefined);
+      return;
+    }
+    if (side === 'requester' && recorded.ticket.status === 'closed') {
+      await this.sd.post(event.channel, event.thread_ts!, escapeMrkdwn(this.sd.requesterWords(recorded.ticket).slack.closedKept(this.sd.label(recorded.ticket))));
+      return;
+    }
+    if (side === 'requester') await this.mirror(recorded, recorded.ticket.channelId, recorded.ticket.threadId);
+    else if (recorded.role === 'agent') await this.mirror(recorded, recorded.ticket.requesterChannelId, recorded.ticket.requesterThreadId);
+  }
+
+  /** Posts a copy of a message in the ticket's other space, as its author, with its files. */
+  private async mirror(recorded: RecordedMessage, channel: string | null, threadTs: string | null): Promise<void> {
+    if (!channel || !threadTs) return;
+    const { message, ticket } = recorded;
+    const author = await this.sd.person(message.authorId);
+    if (message.body) {
+      const ts = await this.sd.post(channel, threadTs, defuseBroadcasts(message.body), { username: author.name, icon_url: author.avatar });
+      await this.sd.service.recordCopy(message.id, { channelId: channel, messageId: ts, purpose: 'mirror' });
+    }
+    const words = channel === ticket.requesterChannelId ? this.sd.requesterWords(ticket) : this.sd.deskWords(this.sd.deskOf(ticket));
+    await this.sd.uploadFiles(channel, threadTs, message.attachments, words.slack.filesFrom(author.name, message.attachments.length));
+  }
+
+  private onEdit(event: MessageEvent): Promise<void> | void {
+    const edited = event.message;
+    if (!edited || this.sd.isOwn(event.channel, edited.ts, edited.bot_id, edited.user)) return;
+    const space = this.space(event.channel, edited.thread_ts);
+    if (!space) return;
+    return this.sd.queue.run(`ticket:${space.ticketId}`, async () => {
+      const edit = await this.sd.service.recordEdit(event.channel, edited.ts, edited.text ?? '');
+      if (!edit) return;
+      for (const copy of edit.message.copies.filter((c) => c.purpose === 'mirror')) {
+        await this.sd.client.chat.update({ channel: copy.channelId, ts: copy.messageId, text: defuseBroadcasts(edit.message.body) || ' ' });
+      }
+    });
+  }
+
+  private onDelete(event: MessageEvent): Promise<void> | void {
+    const previous = event.previous_message;
+    const ts = event.deleted_ts ?? previous?.ts;
+    if (!ts || (previous && this.sd.isOwn(event.channel, ts, previous.bot_id, previous.user))) return;
+    const space = this.space(event.channel, previous?.thread_ts);
+    if (!space) return;
+    return this.sd.queue.run(`ticket:${space.ticketId}`, async () => {
+      const deleted = await this.sd.service.recordDeletion(event.channel, ts);
+      if (!deleted) return;
+      for (const copy of deleted.message.copies.filter((c) => c.purpose === 'mirror')) {
+        await this.sd.client.chat.delete({ channel: copy.channelId, ts: copy.messageId }).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not follow a deletion'));
+      }
+    });
+  }
+
+  /** A requester writing to the bot outside any ticket thread is told where to write, now and then. */
+  private async hint(event: MessageEvent, teamId: string | undefined): Promise<void> {
+    const last = this.hinted.get(event.user!) ?? 0;
+    if (Date.now() - last < HINT_EVERY_MS) return;
+    this.hinted.set(event.user!, Date.now());
+    if (this.hinted.size > 5000) this.hinted.delete(this.hinted.keys().next().value!);
+    const desk = teamId ? this.sd.context.desks.forWorkspace('slack', teamId) : null;
+    const t = await this.sd.words(event.user!, desk);
+    await this.sd.post(event.channel, null, t.slack.outsideThread);
+  }
+}
+

@@ -1,0 +1,238 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AdapterContext } from '../../src/app.js';
+import { isRefusal, refuse } from '../../src/core/index.js';
+import type { Catalog } from '../../src/i18n/index.js';
+import { referenceId } from '../../src/logger.js';
+import type { PlatformAdapter } from '../../src/platform-adapter.js';
+import { ACTIONS, CLOSE_CALLBACK, FORM_CALLBACK, REOPEN_CALLBACK } from './blocks.js';
+import { ConversationEvents, type MessageEvent } from './conversation-events.js';
+import { SlackDesk } from './slack-desk.js';
+import { parseTicketCommand, TicketActions } from './ticket-actions.js';
+import { SlackTicketForm, type SubmittedView } from './ticket-form.js';
+import { TicketUpdates } from './ticket-updates.js';
+
+type Say = (text: string) => Promise<unknown>;
+
+export interface SlackAdapter extends PlatformAdapter {
+  desk: SlackDesk;
+  /** The HTTP receiver's address once started (HTTP mode). */
+  url(): string | null;
+}
+
+/**
+ * The Slack adapter: a real Bolt app, in HTTP mode (signing secret; Bolt checks signatures and timestamps)
+ * or Socket Mode (app token). Every listener is registered here by name, inside one error boundary:
+ * refusals are told in the user's language, anything else is logged with a reference the user sees.
+ */
+export function createSlackAdapter(context: AdapterContext): SlackAdapter {
+  const settings = context.settings.slack;
+  if (!settings) throw new Error('Slack settings are missing');
+  const sd = new SlackDesk(context, settings);
+  const updates = new TicketUpdates(sd);
+  const form = new SlackTicketForm(sd);
+  const actions = new TicketActions(sd, updates);
+  const conversations = new ConversationEvents(sd, updates);
+  const app = sd.app;
+  const inFlight = new Set<Promise<unknown>>();
+  let server: Server | null = null;
+
+  /** Runs a listener's work, telling the user about refusals and failures; tracked for a clean shutdown. */
+  const guarded = async (userId: string | undefined, teamId: string | undefined, say: Say | null, work: () => Promise<void>) => {
+    const run = work().catch(async (error: unknown) => {
+      const desk = teamId ? context.desks.forWorkspace('slack', teamId) : null;
+      const t = userId ? await sd.words(userId, desk) : null;
+      let text: string | null;
+      if (isRefusal(error)) {
+        text = t?.refusal(error.refusal) ?? null;
+        sd.log.debug({ refusal: error.refusal, user: userId }, 'refused');
+      } else {
+        const ref = referenceId();
+        sd.log.error({ err: error, ref, user: userId, code: (error as { data?: { error?: string } }).data?.error }, 'Slack listener failed');
+        text = t?.internalError(ref) ?? null;
+      }
+      if (text && say) await say(text).catch((sayError: unknown) => sd.log.warn({ err: sayError }, 'could not tell the user about a failure'));
+    });
+    inFlight.add(run);
+    await run.finally(() => inFlight.delete(run));
+  };
+
+  app.command('/ticket', async ({ ack, body, respond }) => {
+    await ack();
+    const say: Say = (text) => respond({ response_type: 'ephemeral', text });
+    await guarded(body.user_id, body.team_id, say, async () => {
+      const desk = sd.deskForTeam(body.team_id);
+      const t = await sd.words(body.user_id, desk);
+      const command = parseTicketCommand(body.text ?? '', desk.categories.map((c) => c.key));
+      switch (command.verb) {
+        case 'new':
+          return form.open(body.trigger_id, body.team_id, body.user_id, command.category);
+        case 'help':
+          await say(t.slack.usage);
+          return;
+        case 'unknown':
+          await say(`${t.slack.unknownCommand(command.word)}\n${t.slack.usage}`);
+          return;
+        case 'list':
+          await say(await actions.list(body.team_id, await sd.actor(body.user_id), command.status, t));
+          return;
+      }
+      if (!command.reference) {
+        await say(t.slack.numberNeeded);
+        return;
+      }
+      const ticket = await sd.service.ticketByReference('slack', body.team_id, command.reference);
+      const actor = await sd.actor(body.user_id);
+      const label = sd.label(ticket);
+      if (command.verb === 'claim') {
+        await actions.claim(ticket, actor);
+        await say(t.done.claimed(label));
+      } else if (command.verb === 'close') {
+        await actions.close(ticket, actor, command.reason);
+        await say(t.close.done(label));
+      } else {
+        await actions.reopen(ticket, actor, command.reason);
+        await say(t.reopen.done(label));
+      }
+    });
+  });
+
+  app.action(ACTIONS.category, async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== 'block_actions' || !body.view || action.type !== 'static_select') return;
+    const view = body.view as unknown as SubmittedView;
+    await guarded(body.user.id, body.team?.id, null, () => form.categoryPicked(view, body.team?.id ?? '', body.user.id, action.selected_option.value));
+  });
+
+  for (const [actionId, kind] of [
+    [ACTIONS.claim, 'claim'],
+    [ACTIONS.resolve, 'resolve'],
+    [ACTIONS.close, 'close'],
+    [ACTIONS.reopen, 'reopen'],
+  ] as const) {
+    app.action(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      if (body.type !== 'block_actions' || action.type !== 'button') return;
+      const say: Say = (text) => respond({ response_type: 'ephemeral', replace_original: false, text });
+      await guarded(body.user.id, body.team?.id, say, async () => {
+        const ticket = await sd.service.ticketById(ticketIdOf(action.value));
+        if (ticket.platform !== 'slack' || ticket.workspaceId !== body.team?.id) refuse({ code: 'ticket_not_found', reference: String(action.value ?? '').slice(0, 20) });
+        const actor = await sd.actor(body.user.id);
+        const t = await sd.words(body.user.id, sd.deskOf(ticket));
+        if (kind === 'claim') await actions.claim(ticket, actor);
+        else if (kind === 'resolve') await actions.resolve(ticket, actor);
+        else await actions.askReason(kind, ticket, actor, body.trigger_id, t);
+      });
+    });
+  }
+
+  app.view(FORM_CALLBACK, async ({ ack, body, view }) => {
+    const teamId = body.team?.id ?? '';
+    const userId = body.user.id;
+    const submitted = view as unknown as SubmittedView;
+    let read: ReturnType<SlackTicketForm['read']>;
+    try {
+      read = form.read(submitted);
+      if (await sd.service.openedBy(read.sourceKey)) {
+        await ack();
+        return;
+      }
+      const requester = await sd.actor(userId);
+      await sd.service.checkOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
+    } catch (error) {
+      if (!isRefusal(error)) {
+        const ref = referenceId();
+        sd.log.error({ err: error, ref, user: userId }, 'could not check a Slack ticket form');
+        const t = await sd.words(userId, null);
+        await ack({ response_action: 'errors', errors: { subject: t.internalError(ref) } });
+        return;
+      }
+      const desk = context.desks.forWorkspace('slack', teamId);
+      const t = await sd.words(userId, desk);
+      await ack({ response_action: 'errors', errors: desk ? form.errorsFor(error.refusal, t, submitted, desk) : { subject: t.refusal(error.refusal) } });
+      return;
+    }
+    await ack();
+    await guarded(userId, teamId, (text) => dmUser(userId, text), async () => {
+      await form.submit(teamId, userId, read);
+    });
+  });
+
+  for (const [callbackId, kind] of [
+    [CLOSE_CALLBACK, 'close'],
+    [REOPEN_CALLBACK, 'reopen'],
+  ] as const) {
+    app.view(callbackId, async ({ ack, body, view }) => {
+      const userId = body.user.id;
+      const reason = view.state.values.reason?.reason?.value ?? null;
+      let ticket;
+      let t: Catalog | null = null;
+      try {
+        ticket = await sd.service.ticketById(ticketIdOf(view.private_metadata));
+        t = await sd.words(userId, sd.deskOf(ticket));
+        const actor = await sd.actor(userId);
+        const change = await sd.queue.run(`ticket:${ticket.id}`, () => (kind === 'close' ? sd.service.close(ticket!.id, actor, reason) : sd.service.reopen(ticket!.id, actor, reason)));
+        await ack();
+        await guarded(userId, ticket.workspaceId, null, () =>
+          sd.queue.run(`ticket:${change.ticket.id}`, () => (kind === 'close' ? updates.closed(change, actor) : updates.reopened(change, actor))),
+        );
+      } catch (error) {
+        if (isRefusal(error)) {
+          const words = t ?? (await sd.words(userId, null));
+          await ack({ response_action: 'errors', errors: { reason: words.refusal(error.refusal) } });
+          return;
+        }
+        const ref = referenceId();
+        sd.log.error({ err: error, ref, user: userId }, 'Slack reason modal failed');
+        await ack({ response_action: 'errors', errors: { reason: (t ?? (await sd.words(userId, null))).internalError(ref) } });
+      }
+    });
+  }
+
+  app.event('message', async ({ event, body }) => {
+    const message = event as unknown as MessageEvent;
+    await guarded(undefined, body.team_id, null, async () => {
+      await conversations.handle(message, body.event_id, body.team_id);
+    });
+  });
+
+  app.error(async (error) => {
+    sd.log.error({ err: error }, 'Bolt reported an error');
+  });
+
+  /** Tells a user something in their DM with the bot (after a modal closed, there is nowhere else). */
+  const dmUser = async (userId: string, text: string) => {
+    const dm = await sd.client.conversations.open({ users: userId });
+    if (dm.channel?.id) await sd.post(dm.channel.id, null, text);
+  };
+
+  return {
+    platform: 'slack',
+    desk: sd,
+    url: () => {
+      const address = server?.address() as AddressInfo | null | undefined;
+      return address ? `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/slack/events` : null;
+    },
+    async start() {
+      await sd.identify();
+      await sd.loadIndex();
+      if (settings.appToken) {
+        await app.start();
+      } else {
+        server = (await app.start({ port: settings.port, ...(settings.host ? { host: settings.host } : {}) })) as unknown as Server;
+      }
+      sd.log.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.appToken ? undefined : (server?.address() as AddressInfo | null)?.port, tickets: sd.spaces.size }, 'connected to Slack');
+    },
+    async stop() {
+      await app.stop();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await sd.queue.drain();
+    },
+  };
+}
+
+function ticketIdOf(value: unknown): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) refuse({ code: 'ticket_not_found', reference: String(value ?? '').slice(0, 20) });
+  return id;
+}

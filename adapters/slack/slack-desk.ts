@@ -1,0 +1,279 @@
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { AdapterContext } from '../../src/app.js';
+import { refuse, type Actor, type DeskConfig, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
+import { catalog, languageFor, type Catalog } from '../../src/i18n/index.js';
+import type { Logger } from '../../src/logger.js';
+import type { SlackSettings } from '../../src/settings.js';
+import { guessContentType } from '../../src/util/content-type.js';
+import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
+import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
+import { escapeMrkdwn, truncate } from './mrkdwn.js';
+
+/** A file as Slack describes it in events and file inputs. */
+export interface SlackFile {
+  id: string;
+  name?: string;
+  title?: string;
+  mimetype?: string;
+  size?: number;
+  url_private?: string;
+  url_private_download?: string;
+}
+
+/** Which of a ticket's two Slack spaces a thread is. */
+export type Side = 'staff' | 'requester';
+
+interface Person {
+  name: string;
+  avatar: string | null;
+  locale: string | null;
+  expiresAt: number;
+}
+
+const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
+const PEOPLE_TTL_MS = 10 * 60_000;
+const POSTED_MEMORY = 20_000;
+
+/** Bolt's logger, writing to the bot's pino logger. */
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const child = logger.child({ platform: 'slack', source: 'bolt' });
+  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...m) => child.debug(text(m)),
+    info: (...m) => child.info(text(m)),
+    warn: (...m) => child.warn(text(m)),
+    error: (...m) => child.error(text(m)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/**
+ * What every Slack handler shares: the Bolt app, the core service, an in-memory index of ticket threads
+ * (both spaces of every ticket, so other messages cost nothing), the timestamps the bot posted (its echo
+ * guard), a per-ticket queue, and the operations that show ticket state on both spaces.
+ */
+export class SlackDesk {
+  readonly app: App;
+  /** `channel:thread_ts` → the ticket and which of its spaces that thread is. */
+  readonly spaces = new Map<string, { ticketId: number; side: Side }>();
+  readonly queue = new KeyedQueue();
+  private readonly posted = new Set<string>();
+  private readonly people = new Map<string, Person>();
+  botUserId = '';
+  botId = '';
+
+  constructor(
+    readonly context: AdapterContext,
+    readonly settings: SlackSettings,
+  ) {
+    const clientOptions = {
+      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
+      retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+    };
+    this.app = settings.appToken
+      ? new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, clientOptions, logger: boltLogger(context.logger) })
+      : new App({ token: settings.botToken, signingSecret: settings.signingSecret!, clientOptions, logger: boltLogger(context.logger) });
+  }
+
+  get client() {
+    return this.app.client;
+  }
+
+  get service() {
+    return this.context.service;
+  }
+
+  get log() {
+    return this.context.logger;
+  }
+
+  async identify(): Promise<void> {
+    const auth = await this.client.auth.test();
+    this.botUserId = String(auth.user_id ?? '');
+    this.botId = String(auth.bot_id ?? '');
+  }
+
+  async loadIndex(): Promise<void> {
+    for (const space of await this.service.spacesOn('slack')) this.index(space.ticketId, space);
+  }
+
+  index(ticketId: number, spaces: { channelId: string | null; threadId: string | null; requesterChannelId: string | null; requesterThreadId: string | null }): void {
+    if (spaces.channelId && spaces.threadId) this.spaces.set(`${spaces.channelId}:${spaces.threadId}`, { ticketId, side: 'staff' });
+    if (spaces.requesterChannelId && spaces.requesterThreadId) this.spaces.set(`${spaces.requesterChannelId}:${spaces.requesterThreadId}`, { ticketId, side: 'requester' });
+  }
+
+  /** Remembers what the bot posted, so its own messages coming back are never taken for someone's. */
+  remember(channel: string, ts: string | undefined): void {
+    if (!ts) return;
+    this.posted.add(`${channel}:${ts}`);
+    if (this.posted.size > POSTED_MEMORY) this.posted.delete(this.posted.values().next().value!);
+  }
+
+  isOwn(channel: string, ts: string | undefined, botId?: string, user?: string): boolean {
+    return (!!botId && botId === this.botId) || (!!user && user === this.botUserId) || (!!ts && this.posted.has(`${channel}:${ts}`));
+  }
+
+  deskForTeam(teamId: string | null | undefined): DeskConfig {
+    const desk = teamId ? this.context.desks.forWorkspace('slack', teamId) : null;
+    return desk ?? refuse({ code: 'desk_not_configured', workspaceId: teamId ?? 'unknown' });
+  }
+
+  deskOf(ticket: Ticket): DeskConfig {
+    return this.service.deskOf(ticket);
+  }
+
+  label(ticket: Ticket): string {
+    return this.service.label(ticket);
+  }
+
+  /** Name, avatar and locale of a Slack user, cached for a few minutes. */
+  async person(userId: string): Promise<Person> {
+    const cached = this.people.get(userId);
+    if (cached && cached.expiresAt > Date.now()) return cached;
+    let person: Person = { name: userId, avatar: null, locale: null, expiresAt: Date.now() + PEOPLE_TTL_MS };
+    try {
+      const info = await this.client.users.info({ user: userId, include_locale: true });
+      const user = info.user;
+      person = {
+        name: user?.profile?.display_name || user?.real_name || user?.name || userId,
+        avatar: user?.profile?.image_72 ?? user?.profile?.image_48 ?? null,
+        locale: user?.locale ?? null,
+        expiresAt: Date.now() + PEOPLE_TTL_MS,
+      };
+    } catch (error) {
+      this.log.warn({ err: error, userId }, 'could not read a Slack user profile');
+    }
+    this.people.set(userId, person);
+    if (this.people.size > 5000) this.people.delete(this.people.keys().next().value!);
+    return person;
+  }
+
+  async actor(userId: string): Promise<Actor> {
+    const person = await this.person(userId);
+    return { id: userId, name: person.name, roleIds: [], locale: person.locale };
+  }
+
+  async words(userId: string, desk: DeskConfig | null): Promise<Catalog> {
+    const person = await this.person(userId);
+    return catalog(languageFor(person.locale, desk?.language ?? 'en'));
+  }
+
+  deskWords(desk: DeskConfig): Catalog {
+    return catalog(desk.language);
+  }
+
+  requesterWords(ticket: Ticket): Catalog {
+    return catalog(languageFor(ticket.requesterLocale, this.deskOf(ticket).language));
+  }
+
+  /** Downloads Slack files with the bot token and stores their bytes; files over the cap are skipped or refused. */
+  async storeFiles(files: readonly SlackFile[] | undefined, options: { maxBytes?: number; refuseTooLarge?: boolean } = {}): Promise<StoredAttachment[]> {
+    const maxBytes = options.maxBytes ?? MESSAGE_FILE_CAP;
+    const stored: StoredAttachment[] = [];
+    for (const file of files ?? []) {
+      const url = file.url_private_download ?? file.url_private;
+      const name = file.name ?? file.title ?? file.id;
+      if (!url) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = await downloadBytes(url, { maxBytes, headers: { Authorization: `Bearer ${this.settings.botToken}` } });
+      } catch (error) {
+        if (!(error instanceof FileTooLargeError)) throw error;
+        if (options.refuseTooLarge) refuse({ code: 'invalid_form', problems: [{ field: 'attachments', problem: 'too_large', fileName: name, maxBytes }] });
+        this.log.warn({ file: name, maxBytes }, 'file over the size cap was not stored');
+        continue;
+      }
+      const put = await this.context.storage.put(bytes);
+      stored.push({ ...put, name, contentType: file.mimetype || guessContentType(name), sourceUrl: url });
+    }
+    return stored;
+  }
+
+  /** Uploads stored files into a thread (files.getUploadURLExternal, the bytes, files.completeUploadExternal). */
+  async uploadFiles(channel: string, threadTs: string, files: readonly StoredAttachment[], comment: string): Promise<void> {
+    if (files.length === 0) return;
+    const uploads = [];
+    for (const file of files) uploads.push({ file: Buffer.from(await this.context.storage.get(file.storageKey)), filename: file.name });
+    await this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, initial_comment: comment, file_uploads: uploads });
+  }
+
+  /** Posts in a thread as the bot (or as someone, with their name and avatar) and remembers it as its own. */
+  async post(channel: string, threadTs: string | null, text: string, extra: { username?: string; icon_url?: string | null; blocks?: unknown[] } = {}): Promise<string> {
+    const result = await this.client.chat.postMessage({
+      channel,
+      text: truncate(text || ' ', 39_000),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(extra.username ? { username: truncate(extra.username, 80) } : {}),
+      ...(extra.icon_url ? { icon_url: extra.icon_url } : {}),
+      ...(extra.blocks ? { blocks: extra.blocks as never } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    const ts = String(result.ts);
+    this.remember(String(result.channel ?? channel), ts);
+    return ts;
+  }
+
+  /** A notice from the bot in the staff thread, the requester's thread, or both; kept in the ticket's record. */
+  async notice(ticket: Ticket, text: { staff?: string; requester?: string }): Promise<void> {
+    if (text.staff && ticket.channelId && ticket.threadId) {
+      const ts = await this.post(ticket.channelId, ticket.threadId, escapeMrkdwn(text.staff));
+      await this.service.recordBotMessage({ ticketId: ticket.id, channelId: ticket.channelId, messageId: ts, authorId: this.botUserId, authorName: 'Support desk', role: 'system', visibility: 'internal', body: text.staff });
+    }
+    if (text.requester && ticket.requesterChannelId && ticket.requesterThreadId) {
+      const ts = await this.post(ticket.requesterChannelId, ticket.requesterThreadId, escapeMrkdwn(text.requester));
+      await this.service.recordBotMessage({ ticketId: ticket.id, channelId: ticket.requesterChannelId, messageId: ts, authorId: this.botUserId, authorName: 'Support desk', role: 'system', visibility: 'public', body: text.requester });
+    }
+  }
+
+  private async reaction(method: 'add' | 'remove', channel: string, ts: string, name: string): Promise<void> {
+    try {
+      await this.client.reactions[method]({ channel, timestamp: ts, name });
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code === 'already_reacted' || code === 'no_reaction') return;
+      throw error;
+    }
+  }
+
+  /** Exactly one status reaction on each root message: the old one off, the new one on. */
+  async showStatus(ticket: Ticket, previous: TicketStatus | null): Promise<void> {
+    const roots = [
+      [ticket.channelId, ticket.threadId],
+      [ticket.requesterChannelId, ticket.requesterThreadId],
+    ] as const;
+    for (const [channel, ts] of roots) {
+      if (!channel || !ts) continue;
+      if (previous && previous !== ticket.status) await this.reaction('remove', channel, ts, STATUS_REACTION[previous]);
+      await this.reaction('add', channel, ts, STATUS_REACTION[ticket.status]);
+    }
+  }
+
+  /** Redraws both cards with the ticket's current state. */
+  async refreshCards(ticket: Ticket): Promise<void> {
+    const desk = this.deskOf(ticket);
+    const label = this.label(ticket);
+    if (ticket.channelId && ticket.threadId) {
+      await this.client.chat.update({ channel: ticket.channelId, ts: ticket.threadId, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never });
+    }
+    if (ticket.requesterChannelId && ticket.requesterThreadId) {
+      await this.client.chat.update({
+        channel: ticket.requesterChannelId,
+        ts: ticket.requesterThreadId,
+        text: cardText(label, ticket),
+        blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
+      });
+    }
+  }
+}
+
+/** The notification text of a card: the subject escaped, so it can never ping or link. */
+export function cardText(label: string, ticket: Ticket): string {
+  return `${label} · ${escapeMrkdwn(ticket.subject)}`;
+}

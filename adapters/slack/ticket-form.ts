@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import {
+  categoriesOn,
+  findCategory,
+  type DeskConfig,
+  type FieldProblem,
+  type OpenedTicket,
+  type Refusal,
+  type TicketForm,
+} from '../../src/core/index.js';
+import type { Catalog } from '../../src/i18n/index.js';
+import { referenceId } from '../../src/logger.js';
+import { ACTIONS, requesterCard, staffCard, ticketFormView, type FormMetadata } from './blocks.js';
+import { cardText, type SlackDesk, type SlackFile } from './slack-desk.js';
+
+type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; files?: SlackFile[] }>>;
+
+/** The parts of a view Bolt hands to listeners that the form reads. */
+export interface SubmittedView {
+  id: string;
+  hash?: string;
+  private_metadata: string;
+  state: { values: StateValues };
+}
+
+function metadataOf(view: SubmittedView): FormMetadata {
+  try {
+    const parsed = JSON.parse(view.private_metadata) as Partial<FormMetadata>;
+    return { n: typeof parsed.n === 'string' ? parsed.n.slice(0, 40) : randomBytes(6).toString('hex'), c: typeof parsed.c === 'string' ? parsed.c.slice(0, 40) : null };
+  } catch {
+    return { n: randomBytes(6).toString('hex'), c: null };
+  }
+}
+
+/**
+ * The Slack ticket form: `/ticket` opens it (views.open right after the ack), choosing a category redraws it
+ * with that category's questions, and submitting it either comes back with errors next to the fields
+ * (`response_action: errors`, nothing created) or opens the ticket: staff card, requester card, files, status.
+ */
+export class SlackTicketForm {
+  constructor(private readonly sd: SlackDesk) {}
+
+  async open(triggerId: string, teamId: string, userId: string, categoryHint: string | null): Promise<void> {
+    const desk = this.sd.deskForTeam(teamId);
+    const offered = categoriesOn(desk, 'slack');
+    const hinted = categoryHint ? offered.find((c) => c.key === categoryHint.toLowerCase() || c.label.toLowerCase() === categoryHint.toLowerCase()) : undefined;
+    const category = hinted ?? (offered.length === 1 ? offered[0]! : null);
+    const t = await this.sd.words(userId, desk);
+    await this.sd.client.views.open({ trigger_id: triggerId, view: ticketFormView(t, desk, category, { n: randomBytes(6).toString('hex'), c: category?.key ?? null }) as never });
+  }
+
+  /** The category select changed: the same form, with that category's questions. */
+  async categoryPicked(view: SubmittedView, teamId: string, userId: string, categoryKey: string): Promise<void> {
+    const desk = this.sd.deskForTeam(teamId);
+    const category = findCategory(desk, categoryKey);
+    if (!category?.slack) return;
+    const t = await this.sd.words(userId, desk);
+    const metadata = { ...metadataOf(view), c: category.key };
+    await this.sd.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: ticketFormView(t, desk, category, metadata) as never });
+  }
+
+  /** Reads the submitted form. */
+  read(view: SubmittedView): { form: TicketForm; files: SlackFile[]; sourceKey: string } {
+    const values = view.state.values;
+    const metadata = metadataOf(view);
+    const categoryKey = values.category?.[ACTIONS.category]?.selected_option?.value ?? metadata.c;
+    const answers: Record<string, string> = {};
+    for (const [blockId, block] of Object.entries(values)) {
+      if (blockId.startsWith('q_')) answers[blockId.slice(2)] = block.answer?.value ?? '';
+    }
+    const files = values.files?.files?.files ?? [];
+    return {
+      form: {
+        categoryKey,
+        subject: values.subject?.subject?.value ?? '',
+        description: values.description?.description?.value ?? '',
+        answers,
+        attachments: files.map((f) => ({ name: f.name ?? f.title ?? f.id, contentType: f.mimetype ?? 'application/octet-stream', size: f.size ?? 0 })),
+      },
+      files,
+      sourceKey: `slack:view:${view.id}`,
+    };
+  }
+
+  /** A refusal as errors next to the modal's fields (Slack shows them under each input). */
+  errorsFor(refusal: Refusal, t: Catalog, view: SubmittedView, desk: DeskConfig): Record<string, string> {
+    const blocks = new Set(Object.keys(view.state.values));
+    const general = blocks.has('category') && refusal.code === 'unknown_category' ? 'category' : 'subject';
+    if (refusal.code !== 'invalid_form') return { [general]: t.refusal(refusal) };
+    const errors: Record<string, string> = {};
+    for (const problem of refusal.problems) {
+      const block = blockOf(problem.field);
+      const target = blocks.has(block) ? block : general;
+      const message = t.fieldProblem(problem, t.field(problem.field, questionLabel(desk, problem.field)));
+      errors[target] = errors[target] ? `${errors[target]} ${message}` : message;
+    }
+    return errors;
+  }
+
+  /**
+   * Opens the ticket once the form was accepted: files stored, ticket numbered, the staff card in the
+   * category's staff channel and the requester's card in their DM, both with the status reaction.
+   * If Slack refuses a step, the ticket is closed as not set up and the requester is told, with a reference.
+   */
+  async submit(teamId: string, userId: string, read: ReturnType<SlackTicketForm['read']>): Promise<OpenedTicket | null> {
+    const desk = this.sd.deskForTeam(teamId);
+    const requester = await this.sd.actor(userId);
+    const files = await this.sd.storeFiles(read.files, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true });
+    const opened = await this.sd.service.openTicket({ platform: 'slack', workspaceId: teamId, requester, form: read.form, files, sourceKey: read.sourceKey });
+    if (!opened.created) return opened;
+    try {
+      return { ...opened, ticket: await this.setUp(opened) };
+    } catch (error) {
+      const ref = referenceId();
+      this.sd.log.error({ err: error, ref, ticketId: opened.ticket.id, code: (error as { data?: { error?: string } }).data?.error }, 'could not set up a Slack ticket');
+      await this.sd.service.systemClose(opened.ticket.id, 'The ticket could not be posted in Slack');
+      const t = await this.sd.words(userId, desk);
+      const dm = await this.sd.client.conversations.open({ users: userId }).catch(() => null);
+      if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, t.slack.openFailed(ref)).catch(() => undefined);
+      return null;
+    }
+  }
+
+  private async setUp(opened: OpenedTicket) {
+    const { openingMessage, desk, category } = opened;
+    let ticket = opened.ticket;
+    const label = this.sd.label(ticket);
+    const staffChannel = category.slack!.channelId;
+    const staffTs = await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) });
+    const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
+    const dmChannel = String(dm.channel?.id);
+    const dmTs = await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) });
+    ticket = await this.sd.service.attachSpaces(ticket.id, { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs, requesterChannelId: dmChannel, requesterThreadId: dmTs });
+    this.sd.index(ticket.id, ticket);
+    await this.sd.service.locateMessage(openingMessage.id, staffChannel, staffTs);
+    await this.sd.uploadFiles(staffChannel, staffTs, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(ticket.requesterName, openingMessage.attachments.length));
+    await this.sd.showStatus(ticket, null);
+    this.sd.log.info({ ticket: label, ticketId: ticket.id, channel: staffChannel }, 'ticket opened');
+    return ticket;
+  }
+}
+
+function blockOf(field: FieldProblem['field']): string {
+  if (field.startsWith('answer:')) return `q_${field.slice('answer:'.length)}`;
+  return field === 'attachments' ? 'files' : field;
+}
+
+function questionLabel(desk: DeskConfig, field: FieldProblem['field']): string | undefined {
+  if (!field.startsWith('answer:')) return undefined;
+  const key = field.slice('answer:'.length);
+  return desk.categories.flatMap((c) => c.questions).find((q) => q.key === key)?.label;
+}
