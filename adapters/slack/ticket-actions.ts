@@ -110,7 +110,8 @@ export class TicketActions {
     const statusWord = t.list.statusFilter[status ?? 'active'] ?? String(status);
     if (tickets.length === 0) return `${t.list.title(0, statusWord)}\n${t.list.empty}`;
     const lines = tickets.map((ticket) => {
-      const category = desk.categories.find((c) => c.key === ticket.categoryKey)?.label ?? ticket.categoryKey;
+      const found = desk.categories.find((c) => c.key === ticket.categoryKey);
+      const category = found ? `${found.emoji ? `${found.emoji} ` : ''}${found.label}` : ticket.categoryKey;
       return `:${STATUS_REACTION[ticket.status as TicketStatus]}: *${this.sd.label(ticket)}* · ${t.staffStatus(ticket.status)} · ${escapeMrkdwn(category)} · ${escapeMrkdwn(ticket.subject)} · <@${ticket.requesterId}>`;
     });
     return [t.list.title(tickets.length, statusWord), ...lines].join('\n');

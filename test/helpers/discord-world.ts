@@ -41,6 +41,8 @@ export interface DiscordWorldOptions {
   limits?: Record<string, unknown>;
   autoClose?: Record<string, unknown>;
   desk?: Record<string, unknown>;
+  /** Merged into the desk's `discord` section. */
+  discord?: Record<string, unknown>;
   botPermissions?: PermissionName[];
 }
 
@@ -84,7 +86,7 @@ export function rawDeskConfig(seed: DiscordSeed, options: DiscordWorldOptions = 
         id: 'main',
         ticketPrefix: 'CS-',
         language: 'en',
-        discord: { guildId: seed.guildId, moderatorRoleIds: [seed.roles.moderators], logChannelId: seed.channels.log },
+        discord: { guildId: seed.guildId, moderatorRoleIds: [seed.roles.moderators], logChannelId: seed.channels.log, ...options.discord },
         limits: { maxOpenPerUser: 5, cooldownSeconds: 0, maxAttachments: 3, maxAttachmentBytes: 65536, ...options.limits },
         autoClose: { requesterReopenDays: 7, ...options.autoClose },
         categories: [

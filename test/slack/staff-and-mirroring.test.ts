@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackWorld } from '../helpers/slack-world.js';
+import { botReactions, callsTo, openSlackTicket, waitFor } from './helpers.js';
+
+type Json = Record<string, unknown>;
+
+let world: SlackWorld;
+beforeAll(async () => {
+  world = await SlackWorld.start({ limits: { maxOpenPerUser: 50 } });
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+const texts = (messages: Json[]) => messages.map((m) => m.text);
+
+describe('staff and mirroring on Slack', () => {
+  it('GIVEN a requester message mirrored to the staff thread WHEN they edit and then delete it THEN the copy follows and the record keeps every version', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Edits follow on Slack' });
+    const ts = await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'My order is 4242' });
+    await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === 'My order is 4242')).toHaveLength(1));
+    const copyTs = String(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === 'My order is 4242')[0]!.response.ts);
+    await slack.editUserMessage({ channel: opened.dm.channel, ts, text: 'My order is 4243' });
+    await waitFor(() => expect(slack.message(opened.staff.channel, copyTs)?.text).toBe('My order is 4243'));
+    await slack.deleteUserMessage({ channel: opened.dm.channel, ts });
+    await waitFor(() => expect(slack.message(opened.staff.channel, copyTs)).toBeUndefined());
+    const stored = (await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).messages.find((m) => m.messageId === ts)!;
+    expect(stored).toMatchObject({ body: 'My order is 4243' });
+    expect(stored.deletedAt).not.toBeNull();
+    expect((await world.database.store.transaction((tx) => tx.listRevisions(stored.id))).map((r) => r.body)).toEqual(['My order is 4242']);
+  });
+
+  it('GIVEN a ticket WHEN an agent claims it from the card and a moderator uses /ticket commands THEN the cards, statuses and replies follow', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Commands from anywhere', category: 'billing' });
+    const claim = await slack.blockAction({ user: ids.users.agnes, actionId: 'ticket_claim', channel: opened.staff.channel, message: opened.staff.ts });
+    await waitFor(() => expect(JSON.stringify(slack.message(opened.staff.channel, opened.staff.ts)!.blocks)).toContain(`<@${ids.users.agnes}>`));
+    expect(JSON.stringify(slack.message(opened.staff.channel, opened.staff.ts)!.blocks)).not.toContain('ticket_claim');
+    expect(claim.responseUrlMessages).toEqual([]);
+    await waitFor(() => expect(texts(slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }) as Json[])).toContain('Agnès (support) claimed this ticket.'));
+
+    const number = opened.number;
+    const again = await slack.slashCommand({ user: ids.users.max, channel: ids.channels.general, command: '/ticket', text: `claim ${number}` });
+    await waitFor(() => expect(texts(again.responseUrlMessages as Json[])).toContain('Agnès (support) has already claimed this ticket.'));
+
+    const close = await slack.slashCommand({ user: ids.users.max, channel: ids.channels.general, command: '/ticket', text: `close ${number} Duplicate of another request` });
+    await waitFor(() => expect(texts(close.responseUrlMessages as Json[])).toContain(`Ticket ${number} is closed.`));
+    await waitFor(() => expect(botReactions(world, opened.dm.channel, opened.dm.ts)).toEqual(['lock']));
+    expect((await world.service.ticketById(opened.ticket.id)).closeReason).toBe('Duplicate of another request');
+
+    const reopen = await slack.slashCommand({ user: ids.users.max, channel: ids.channels.general, command: '/ticket', text: `reopen ${number}` });
+    await waitFor(() => expect(texts(reopen.responseUrlMessages as Json[])).toContain(`Ticket ${number} is open again.`));
+    await waitFor(() => expect(botReactions(world, opened.staff.channel, opened.staff.ts)).toEqual(['large_green_circle']));
+
+    const list = await slack.slashCommand({ user: ids.users.max, channel: ids.channels.general, command: '/ticket', text: 'list open' });
+    await waitFor(() => expect(String((list.responseUrlMessages[0] as Json | undefined)?.text)).toContain(`*${number}* · Open · 💳 Billing · Commands from anywhere`));
+    const own = await slack.slashCommand({ user: ids.users.bruno, channel: ids.channels.general, command: '/ticket', text: 'liste tous' });
+    await waitFor(() => expect(String((own.responseUrlMessages[0] as Json | undefined)?.text)).toContain('0 ticket (tous)'));
+    const help = await slack.slashCommand({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: 'dance' });
+    await waitFor(() => expect(String((help.responseUrlMessages[0] as Json | undefined)?.text)).toContain('"dance" is not something /ticket can do.'));
+  });
+
+  it('GIVEN a closed ticket WHEN the requester writes in their thread THEN the message is kept, not sent on, and they are told how to reopen', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Writing after close' });
+    await world.service.close(opened.ticket.id, { id: ids.users.max, name: 'Max' }, 'done');
+    const staffBefore = callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel).length;
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'One more question' });
+    await waitFor(() => expect(texts(slack.messagesIn(opened.dm.channel, { thread_ts: opened.dm.ts }) as Json[]).some((t) => String(t).includes('is closed: your message is kept'))).toBe(true));
+    expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel)).toHaveLength(staffBefore);
+    const stored = (await world.service.record(opened.ticket.id, { id: ids.users.alice, name: 'Alice' })).messages.map((m) => m.body);
+    expect(stored).toContain('One more question');
+  });
+
+  it('GIVEN a requester writing to the bot outside any ticket WHEN they do THEN they are told where to write, once in a while', async () => {
+    const { slack, ids } = world;
+    const dm = slack.dmChannelOf(ids.users.bruno);
+    await slack.userMessage({ user: ids.users.bruno, channel: dm, text: 'Bonjour ?' });
+    await slack.userMessage({ user: ids.users.bruno, channel: dm, text: 'Il y a quelqu\'un ?' });
+    await world.settle();
+    const hints = slack.messagesIn(dm).filter((m) => String(m.text).startsWith("Pour écrire à propos d'un ticket"));
+    expect(hints).toHaveLength(1);
+  });
+});
