@@ -47,20 +47,7 @@ export function ticketModal(t: Catalog, desk: DeskConfig, category: CategoryConf
   if (!category) {
     labels.push(
       new LabelBuilder().setLabel(t.form.category).setStringSelectMenuComponent(
-        new StringSelectMenuBuilder()
-          .setCustomId('category')
-          .setPlaceholder(t.form.categoryPlaceholder)
-          .setRequired(true)
-          .addOptions(
-            categoriesOn(desk, 'discord')
-              .slice(0, 25)
-              .map((c) => ({
-                label: truncate(c.label, 100),
-                value: c.key,
-                ...(c.description ? { description: truncate(c.description, 100) } : {}),
-                ...(c.emoji ? { emoji: c.emoji } : {}),
-              })),
-          ),
+        new StringSelectMenuBuilder().setCustomId('category').setPlaceholder(t.form.categoryPlaceholder).setRequired(true).addOptions(categoryOptions(desk)),
       ),
     );
   }
@@ -129,19 +116,19 @@ export async function onTicketCommand(dd: DiscordDesk, interaction: ChatInputCom
 }
 
 function categoryPicker(t: Catalog, desk: DeskConfig): StringSelectMenuBuilder {
-  return new StringSelectMenuBuilder()
-    .setCustomId(ids.categoryPicker)
-    .setPlaceholder(t.form.categoryPlaceholder)
-    .addOptions(
-      categoriesOn(desk, 'discord')
-        .slice(0, 25)
-        .map((c) => ({
-          label: truncate(c.label, 100),
-          value: c.key,
-          ...(c.description ? { description: truncate(c.description, 100) } : {}),
-          ...(c.emoji ? { emoji: c.emoji } : {}),
-        })),
-    );
+  return new StringSelectMenuBuilder().setCustomId(ids.categoryPicker).setPlaceholder(t.form.categoryPlaceholder).addOptions(categoryOptions(desk));
+}
+
+/** The categories offered on Discord, as select options (a select holds 25). */
+function categoryOptions(desk: DeskConfig) {
+  return categoriesOn(desk, 'discord')
+    .slice(0, 25)
+    .map((c) => ({
+      label: truncate(c.label, 100),
+      value: c.key,
+      ...(c.description ? { description: truncate(c.description, 100) } : {}),
+      ...(c.emoji ? { emoji: c.emoji } : {}),
+    }));
 }
 
 /** The category picked from the menu: opens its form. */

@@ -11,7 +11,7 @@ import {
   type CleanTicketForm,
   type TicketForm,
 } from './policies.js';
-import { systemClock, type Clock, type NewTicketEvent, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
+import { systemClock, type Clock, type NewTicketEvent, type NewTicketMessage, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
 import { refuse, type TicketAction } from './refusals.js';
 import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
 import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
@@ -662,17 +662,7 @@ export class TicketService {
   private async storeMessage(
     tx: TicketTransaction,
     ticket: Ticket,
-    fields: {
-      channelId: string | null;
-      messageId: string | null;
-      authorId: string;
-      authorName: string;
-      authorRole: AuthorRole;
-      visibility: MessageVisibility;
-      body: string;
-      createdAt: Date;
-      files?: readonly StoredAttachment[] | undefined;
-    },
+    fields: Omit<NewTicketMessage, 'ticketId'> & { files?: readonly StoredAttachment[] | undefined },
   ): Promise<TicketMessage> {
     const { files, ...message } = fields;
     const stored = await tx.insertMessage({ ...message, ticketId: ticket.id });

@@ -43,6 +43,8 @@ export interface DiscordWorldOptions {
   desk?: Record<string, unknown>;
   /** Merged into the desk's `discord` section. */
   discord?: Record<string, unknown>;
+  /** Both categories without questions (so the form can carry the category select). */
+  categoriesWithoutQuestions?: boolean;
   botPermissions?: PermissionName[];
 }
 
@@ -95,13 +97,13 @@ export function rawDeskConfig(seed: DiscordSeed, options: DiscordWorldOptions = 
             label: 'Billing',
             emoji: '💳',
             description: 'Payments and invoices',
-            questions: [{ key: 'order', label: 'Order number', required: false }],
+            questions: options.categoriesWithoutQuestions ? [] : [{ key: 'order', label: 'Order number', required: false }],
             discord: { channelId: seed.channels.billing, agentRoleIds: [seed.roles.billingAgents] },
           },
           {
             key: 'technical',
             label: 'Technical problem',
-            questions: [{ key: 'steps', label: 'Steps to reproduce', required: true, long: true }],
+            questions: options.categoriesWithoutQuestions ? [] : [{ key: 'steps', label: 'Steps to reproduce', required: true, long: true }],
             discord: { channelId: seed.channels.technical, agentRoleIds: [seed.roles.technicalAgents] },
           },
         ],

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiscordWorld } from '../helpers/discord-world.js';
+import { answerOf, componentId } from './helpers.js';
+
+type Json = Record<string, unknown>;
+let world: DiscordWorld | null = null;
+afterEach(async () => {
+  await world?.stop();
+  world = null;
+});
+
+describe('choosing a category on Discord', () => {
+  it('GIVEN categories with questions WHEN /ticket names none THEN a picker comes first and the form asks that category\'s questions', async () => {
+    world = await DiscordWorld.start();
+    const { discord, seed } = world;
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket' });
+    expect(await answerOf(command)).toBe('Which kind of problem is it? Pick a category to open the form.');
+    const picker = command.original()!;
+    const options = ((picker.components[0] as Json).components as Array<{ options: Array<{ value: string; label: string }> }>)[0]!.options;
+    expect(options.map((o) => [o.value, o.label])).toEqual([
+      ['billing', 'Billing'],
+      ['technical', 'Technical problem'],
+    ]);
+    const pick = discord.selectMenu({ message: picker, customId: componentId(picker, 'ticket-category'), user: seed.users.alice, values: ['technical'] });
+    expect((await pick.response()).type).toBe(9);
+    const modal = pick.modal as { components: Array<{ label: string; component: { custom_id: string; required?: boolean } }> };
+    expect(modal.components.map((c) => c.component.custom_id)).toEqual(['subject', 'description', 'q:steps', 'files']);
+    const submit = await discord.submitModal(pick, seed.users.alice, { subject: 'Crash on start', description: 'It crashes right after the splash screen.', 'q:steps': 'Launch it' });
+    expect(await answerOf(submit)).toContain('Your ticket CS-0001 is open');
+    const ticket = await world.service.ticketByReference('discord', seed.guildId, 'CS-0001');
+    expect(ticket).toMatchObject({ categoryKey: 'technical', answers: [{ key: 'steps', label: 'Steps to reproduce', value: 'Launch it' }] });
+  });
+
+  it('GIVEN categories without questions WHEN /ticket names none THEN the form itself has the category select', async () => {
+    world = await DiscordWorld.start({ categoriesWithoutQuestions: true });
+    const { discord, seed } = world;
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.bob, name: 'ticket' });
+    expect((await command.response()).type).toBe(9);
+    const modal = command.modal as { components: Array<{ component: { custom_id: string; type: number } }> };
+    expect(modal.components.map((c) => [c.component.type, c.component.custom_id])).toEqual([
+      [3, 'category'],
+      [4, 'subject'],
+      [4, 'description'],
+      [19, 'files'],
+    ]);
+    const submit = await discord.submitModal(command, seed.users.bob, { category: ['technical'], subject: 'Cannot log in', description: 'The login page spins forever.' });
+    expect(await answerOf(submit)).toContain('Your ticket CS-0001 is open');
+    expect((await world.service.ticketByReference('discord', seed.guildId, 'CS-0001')).categoryKey).toBe('technical');
+  });
+});
