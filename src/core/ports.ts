@@ -108,6 +108,8 @@ export interface TicketTransaction {
   addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean>;
   listMessages(ticketId: number, options: { includeInternal: boolean }): Promise<TicketMessage[]>;
   listRevisions(messageId: number): Promise<Array<{ body: string; replacedAt: Date }>>;
+  /** Every earlier version of every message of a ticket, oldest first. */
+  listTicketRevisions(ticketId: number): Promise<Array<{ messageId: number; body: string; replacedAt: Date }>>;
 
   insertAttachments(ticketId: number, messageId: number | null, files: readonly StoredAttachment[], at: Date): Promise<Attachment[]>;
 

@@ -115,6 +115,8 @@ export interface TicketRecord {
   ticket: Ticket;
   messages: TicketMessage[];
   events: TicketEvent[];
+  /** Earlier versions of edited messages, by message id, oldest first. */
+  revisions: Record<number, Array<{ body: string; replacedAt: Date }>>;
   /** Whether internal notes are included (staff only). */
   includesInternal: boolean;
 }
@@ -592,11 +594,15 @@ export class TicketService {
   async record(ticketId: number, actor: Actor): Promise<TicketRecord> {
     return this.act(ticketId, actor, 'view', async ({ tx, ticket, standing }) => {
       const includesInternal = isStaff(standing);
-      const [messages, events] = await Promise.all([
-        tx.listMessages(ticket.id, { includeInternal: includesInternal }),
-        tx.listEvents(ticket.id),
-      ]);
-      return { ticket, messages, events, includesInternal };
+      const messages = await tx.listMessages(ticket.id, { includeInternal: includesInternal });
+      const events = await tx.listEvents(ticket.id);
+      const shown = new Set(messages.map((m) => m.id));
+      const revisions: TicketRecord['revisions'] = {};
+      for (const revision of await tx.listTicketRevisions(ticket.id)) {
+        if (!shown.has(revision.messageId)) continue;
+        (revisions[revision.messageId] ??= []).push({ body: revision.body, replacedAt: revision.replacedAt });
+      }
+      return { ticket, messages, events, revisions, includesInternal };
     }, false);
   }
 

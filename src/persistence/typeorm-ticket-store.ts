@@ -264,6 +264,17 @@ class TypeormTicketTransaction implements TicketTransaction {
     return rows.map(({ body, replacedAt }) => ({ body, replacedAt }));
   }
 
+  async listTicketRevisions(ticketId: number): Promise<Array<{ messageId: number; body: string; replacedAt: Date }>> {
+    const rows = await this.revisions
+      .createQueryBuilder('r')
+      .innerJoin('ticket_messages', 'm', 'm.id = r.message_id')
+      .where('m.ticket_id = :ticketId', { ticketId })
+      .orderBy('r.replaced_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .getMany();
+    return rows.map(({ messageId, body, replacedAt }) => ({ messageId, body, replacedAt }));
+  }
+
   private async withDetails(rows: MessageRow[]): Promise<TicketMessage[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);

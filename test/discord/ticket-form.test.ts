@@ -16,7 +16,7 @@ describe('choosing a category on Discord', () => {
     const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket' });
     expect(await answerOf(command)).toBe('Which kind of problem is it? Pick a category to open the form.');
     const picker = command.original()!;
-    const options = ((picker.components[0] as Json).components as Array<{ options: Array<{ value: string; label: string }> }>)[0]!.options;
+    const options = ((picker.components![0] as unknown as Json).components as Array<{ options: Array<{ value: string; label: string }> }>)[0]!.options;
     expect(options.map((o) => [o.value, o.label])).toEqual([
       ['billing', 'Billing'],
       ['technical', 'Technical problem'],
