@@ -11,6 +11,7 @@ import {
   type DeskConfig,
   type DeskLimits,
   type DiscordDeskConfig,
+  type HelpArticle,
   type SlackDeskConfig,
   type SupportConfig,
   type SupportHours,
@@ -54,7 +55,7 @@ export function parseSupportConfig(raw: unknown): { ok: true; config: SupportCon
 }
 
 function readDesk(reader: ConfigReader, value: unknown, path: string): DeskConfig | null {
-  const o = reader.object(value, path, ['id', 'ticketPrefix', 'language', 'discord', 'slack', 'limits', 'autoClose', 'hours', 'categories']);
+  const o = reader.object(value, path, ['id', 'ticketPrefix', 'language', 'discord', 'slack', 'limits', 'autoClose', 'hours', 'askForRating', 'helpArticles', 'categories']);
   if (!o) return null;
   const id = reader.string(o.id, `${path}.id`, {
     required: true,
@@ -77,6 +78,7 @@ function readDesk(reader: ConfigReader, value: unknown, path: string): DeskConfi
   const limits = readLimits(reader, o.limits, `${path}.limits`);
   const autoClose = readAutoClose(reader, o.autoClose, `${path}.autoClose`);
   const hours = readHours(reader, o.hours, `${path}.hours`);
+  const askForRating = reader.boolean(o.askForRating, `${path}.askForRating`, true);
   const categories: CategoryConfig[] = [];
   const list = reader.array(o.categories, `${path}.categories`, { required: true, min: 1, max: 25, what: 'categories' });
   list?.forEach((item, i) => {
@@ -100,8 +102,9 @@ function readDesk(reader: ConfigReader, value: unknown, path: string): DeskConfi
   if (o.slack !== undefined && categories.length > 0 && !categories.some((c) => c.slack)) {
     reader.problem(`${path}.categories`, 'no category has a "slack" section, so nobody can open a ticket on Slack', 'add "slack": { "channelId": ..., "agentUserIds": [...] } to the categories');
   }
+  const helpArticles = readHelpArticles(reader, o.helpArticles, `${path}.helpArticles`, categories);
   if (!id) return null;
-  return { id, ticketPrefix, language, discord, slack, limits, autoClose, hours, categories };
+  return { id, ticketPrefix, language, discord, slack, limits, autoClose, hours, askForRating, helpArticles, categories };
 }
 
 function readDiscordDesk(reader: ConfigReader, value: unknown, path: string): DiscordDeskConfig | null {
@@ -192,7 +195,7 @@ function readAutoClose(reader: ConfigReader, value: unknown, path: string): Auto
 }
 
 function readHours(reader: ConfigReader, value: unknown, path: string): SupportHours | null {
-  const o = reader.object(value, path, ['timezone', 'days', 'from', 'to', 'holidays'], false);
+  const o = reader.object(value, path, ['timezone', 'days', 'from', 'to', 'holidays', 'firstResponseTargetHours'], false);
   if (!o) return null;
   const timezone = reader.string(o.timezone, `${path}.timezone`, { required: true, fix: 'use an IANA time zone such as "Europe/Paris"' });
   if (timezone) {
@@ -213,7 +216,35 @@ function readHours(reader: ConfigReader, value: unknown, path: string): SupportH
     if (date && Number.isNaN(Date.parse(`${date}T00:00:00Z`))) reader.problem(`${path}.holidays[${i}]`, `"${date}" is not a real date`, 'write it as YYYY-MM-DD');
     else if (date) holidays.push(date);
   });
-  return { timezone: timezone ?? 'UTC', days, from, to, holidays };
+  const firstResponseTargetHours =
+    o.firstResponseTargetHours === undefined
+      ? null
+      : reader.integer(o.firstResponseTargetHours, `${path}.firstResponseTargetHours`, { min: 1, max: 24 * 30, fallback: 8, fix: 'give the business hours within which a first answer is due, or remove it for one business day' });
+  if (days.length === 0 && !reader.problems.some((p) => p.path === `${path}.days`)) {
+    reader.problem(`${path}.days`, 'names no working day', 'list at least one day, such as "mon-fri"');
+  }
+  return { timezone: timezone ?? 'UTC', days, from, to, holidays, firstResponseTargetHours };
+}
+
+function readHelpArticles(reader: ConfigReader, value: unknown, path: string, categories: readonly CategoryConfig[]): HelpArticle[] {
+  const articles: HelpArticle[] = [];
+  (reader.array(value, path, { what: 'articles', max: 200 }) ?? []).forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    const o = reader.object(item, at, ['title', 'url', 'keywords', 'categories']);
+    if (!o) return;
+    const title = reader.string(o.title, `${at}.title`, { required: true, min: 1, max: 150 });
+    const url = reader.string(o.url, `${at}.url`, { required: true, pattern: /^https?:\/\/\S+$/, patternHint: 'an http(s) address', fix: 'give the article\'s full address, starting with https://' });
+    const keywords = (reader.array(o.keywords, `${at}.keywords`, { what: 'keywords', required: true, min: 1, max: 50 }) ?? []).flatMap((k, j) => {
+      const word = reader.string(k, `${at}.keywords[${j}]`, { required: true, min: 2, max: 60 });
+      return word ? [word] : [];
+    });
+    const keys = reader.ids(o.categories ?? [], `${at}.categories`, KEY, 'a category key of this desk', 'use the key of one of the desk\'s categories');
+    for (const [j, key] of keys.entries()) {
+      if (!categories.some((c) => c.key === key)) reader.problem(`${at}.categories[${j}]`, `"${key}" is not a category of this desk`, `use one of ${categories.map((c) => c.key).join(', ')}`);
+    }
+    if (title && url) articles.push({ title, url, keywords, categories: keys });
+  });
+  return articles;
 }
 
 function readWeekdays(reader: ConfigReader, value: unknown, path: string): Weekday[] {

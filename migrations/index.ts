@@ -1,4 +1,5 @@
 import { InitialSchema1763683200000 } from './1763683200000-initial-schema.js';
+import { TicketTimersAndRatings1763769600000 } from './1763769600000-ticket-timers-and-ratings.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [InitialSchema1763683200000];
+export const migrations = [InitialSchema1763683200000, TicketTimersAndRatings1763769600000];

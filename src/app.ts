@@ -2,7 +2,8 @@ import { DeskDirectory, TicketService, systemClock, type AttachmentStorage, type
 import type { Logger } from './logger.js';
 import { openDatabase, redactUrl, type Database } from './persistence/database.js';
 import { LocalAttachmentStorage } from './persistence/local-attachment-storage.js';
-import type { PlatformAdapter } from './platform-adapter.js';
+import type { PlatformAdapter, TicketNotifier } from './platform-adapter.js';
+import { DeskScheduler } from './scheduler.js';
 import type { Settings } from './settings.js';
 
 /** What every adapter is built from. */
@@ -24,12 +25,15 @@ export interface AppOptions {
   /** The adapters to run, by platform; an adapter runs when its platform's credentials are set. */
   adapters: Partial<Record<'discord' | 'slack', AdapterFactory>>;
   clock?: Clock;
+  /** How often the scheduler looks for due timers; 0 runs it only when `scheduler.tick()` is called (tests). */
+  schedulerIntervalMs?: number;
 }
 
 export interface RunningApp {
   database: Database;
   service: TicketService;
   adapters: PlatformAdapter[];
+  scheduler: DeskScheduler;
   /** Stops the adapters (finishing work in progress), then closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -57,9 +61,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     settings,
   };
   const adapters: PlatformAdapter[] = [];
+  const notifiers: Partial<Record<'discord' | 'slack', TicketNotifier>> = {};
+  const scheduler = new DeskScheduler(service, notifiers, logger, options.schedulerIntervalMs ?? 60_000);
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      await scheduler.stop();
       for (const adapter of [...adapters].reverse()) {
         await adapter.stop().catch((error: unknown) => logger.error({ err: error, platform: adapter.platform }, 'adapter did not stop cleanly'));
       }
@@ -73,11 +80,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       const adapter = factory(context);
       adapters.push(adapter);
       await adapter.start();
+      notifiers[platform] = adapter.notifier;
       logger.info({ platform }, 'adapter started');
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { database, service, adapters, stop };
+  scheduler.start();
+  return { database, service, adapters, scheduler, stop };
 }

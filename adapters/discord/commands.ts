@@ -73,23 +73,46 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
         named(o, { en: 'category', fr: 'categorie' }, { en: 'The new category', fr: 'La nouvelle catégorie' }).setRequired(true).setAutocomplete(true).setMaxLength(40),
       )
       .addStringOption(ticketOption),
-    command({ en: 'tickets', fr: 'tickets' }, { en: 'List and search tickets', fr: 'Lister et chercher des tickets' })
-      .addStringOption((o) =>
-        named(o, { en: 'status', fr: 'statut' }, { en: 'Which tickets (default: not closed)', fr: 'Quels tickets (par défaut : non fermés)' }).addChoices(
-          { name: 'Not closed', name_localizations: { fr: 'Non fermés' }, value: 'active' },
-          { name: 'Open', name_localizations: { fr: 'Ouverts' }, value: 'open' },
-          { name: 'Pending', name_localizations: { fr: 'En attente' }, value: 'pending' },
-          { name: 'Resolved', name_localizations: { fr: 'Résolus' }, value: 'resolved' },
-          { name: 'Closed', name_localizations: { fr: 'Fermés' }, value: 'closed' },
-          { name: 'All', name_localizations: { fr: 'Tous' }, value: 'all' },
-        ),
+    command({ en: 'tickets', fr: 'tickets' }, { en: 'List and search tickets, or see support figures', fr: 'Lister et chercher des tickets, ou voir les chiffres du support' })
+      .addSubcommand((sub) =>
+        sub
+          .setName('list')
+          .setNameLocalizations({ fr: 'liste' })
+          .setDescription('List and search tickets (members see their own)')
+          .setDescriptionLocalizations({ fr: 'Lister et chercher des tickets (chacun voit les siens)' })
+          .addStringOption((o) =>
+            named(o, { en: 'status', fr: 'statut' }, { en: 'Which tickets (default: not closed)', fr: 'Quels tickets (par défaut : non fermés)' }).addChoices(
+              { name: 'Not closed', name_localizations: { fr: 'Non fermés' }, value: 'active' },
+              { name: 'Open', name_localizations: { fr: 'Ouverts' }, value: 'open' },
+              { name: 'Pending', name_localizations: { fr: 'En attente' }, value: 'pending' },
+              { name: 'Resolved', name_localizations: { fr: 'Résolus' }, value: 'resolved' },
+              { name: 'Closed', name_localizations: { fr: 'Fermés' }, value: 'closed' },
+              { name: 'All', name_localizations: { fr: 'Tous' }, value: 'all' },
+            ),
+          )
+          .addStringOption((o) =>
+            named(o, { en: 'category', fr: 'categorie' }, { en: 'Only this category', fr: 'Seulement cette catégorie' }).setAutocomplete(true).setMaxLength(40),
+          )
+          .addUserOption((o) => named(o, { en: 'requester', fr: 'demandeur' }, { en: 'Opened by', fr: 'Ouverts par' }))
+          .addUserOption((o) => named(o, { en: 'assignee', fr: 'assigne' }, { en: 'Assigned to', fr: 'Assignés à' }))
+          .addStringOption((o) => named(o, { en: 'search', fr: 'recherche' }, { en: 'Words in the subject or description', fr: "Mots de l'objet ou de la description" }).setMaxLength(100)),
       )
-      .addStringOption((o) =>
-        named(o, { en: 'category', fr: 'categorie' }, { en: 'Only this category', fr: 'Seulement cette catégorie' }).setAutocomplete(true).setMaxLength(40),
-      )
-      .addUserOption((o) => named(o, { en: 'requester', fr: 'demandeur' }, { en: 'Opened by', fr: 'Ouverts par' }))
-      .addUserOption((o) => named(o, { en: 'assignee', fr: 'assigne' }, { en: 'Assigned to', fr: 'Assignés à' }))
-      .addStringOption((o) => named(o, { en: 'search', fr: 'recherche' }, { en: 'Words in the subject or description', fr: "Mots de l'objet ou de la description" }).setMaxLength(100)),
+      .addSubcommand((sub) =>
+        sub
+          .setName('stats')
+          .setNameLocalizations({ fr: 'stats' })
+          .setDescription('Support figures over a period (staff)')
+          .setDescriptionLocalizations({ fr: 'Chiffres du support sur une période (support)' })
+          .addIntegerOption((o) =>
+            o
+              .setName('days')
+              .setNameLocalizations({ fr: 'jours' })
+              .setDescription('How many days back (default 30)')
+              .setDescriptionLocalizations({ fr: 'Combien de jours en arrière (30 par défaut)' })
+              .setMinValue(1)
+              .setMaxValue(366),
+          ),
+      ),
     command({ en: 'transcript', fr: 'transcription' }, { en: "Get a ticket's transcript", fr: "Obtenir la transcription d'un ticket" }).addStringOption(ticketOption),
   ];
   return builders.map((b) => b.toJSON());

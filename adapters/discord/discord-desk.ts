@@ -34,6 +34,7 @@ import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
+import type { PendingForm } from './ticket-form.js';
 import { cardButtons, cardEmbed, categoryName, ids, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
 
 /** A refusal worded by the adapter itself (not a core rule), shown to the user as is. */
@@ -67,6 +68,8 @@ export class DiscordDesk {
   /** Ticket thread id → ticket id, for every ticket the bot ever opened on Discord. */
   readonly threads = new Map<string, number>();
   readonly queue = new KeyedQueue();
+  /** Forms held back while their requester reads suggested articles, by the form's nonce. */
+  readonly pendingForms = new Map<string, PendingForm>();
 
   constructor(
     readonly context: AdapterContext,

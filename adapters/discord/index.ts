@@ -46,6 +46,7 @@ export function createDiscordAdapter(context: AdapterContext): PlatformAdapter &
   return {
     platform: 'discord',
     desk: dd,
+    notifier: updates,
     async start() {
       await dd.loadThreadIndex();
       accepting = true;

@@ -3,7 +3,7 @@ import { isRefusal, type FieldProblem } from '../../src/core/index.js';
 import { referenceId } from '../../src/logger.js';
 import { DISCORD_ERRORS, MissingPermissionsError, UserFacingError, type DiscordDesk } from './discord-desk.js';
 import type { StaffCommands } from './staff-commands.js';
-import { onCategoryAutocomplete, onCategoryPicked, onTicketCommand, onTicketForm } from './ticket-form.js';
+import { onCategoryAutocomplete, onCategoryPicked, onOpenConfirmed, onOpenDropped, onTicketCommand, onTicketForm } from './ticket-form.js';
 
 /**
  * Routes every interaction to its handler, by command name or custom id prefix, inside the adapter's one
@@ -39,7 +39,7 @@ export class InteractionRouter {
         add: () => staff.onAdd(interaction),
         remove: () => staff.onRemove(interaction),
         move: () => staff.onMove(interaction),
-        tickets: () => staff.onTickets(interaction),
+        tickets: () => (interaction.options.getSubcommand(false) === 'stats' ? staff.onStats(interaction) : staff.onTickets(interaction)),
         transcript: () => staff.onTranscript(interaction),
       };
       await commands[interaction.commandName]?.();
@@ -57,6 +57,7 @@ export class InteractionRouter {
       if (prefix === 'ticket-form') await onTicketForm(this.dd, interaction);
       else if (prefix === 'ticket-close') await staff.onCloseModal(interaction, Number(action));
       else if (prefix === 'ticket-reopen') await staff.onReopenModal(interaction, Number(action));
+      else if (prefix === 'rate-comment') await staff.onRateComment(interaction, Number(action));
       return;
     }
     if (interaction.isStringSelectMenu() && prefix === 'ticket-category') {
@@ -68,6 +69,9 @@ export class InteractionRouter {
       if (prefix === 'close-confirm') await staff.onConfirmClose(interaction);
       else if (prefix === 'close-cancel') await staff.onCancelClose(interaction);
       else if (prefix === 'ticket-list') await staff.onListPage(interaction);
+      else if (prefix === 'rate') await staff.onRate(interaction, Number(action), Number(arg));
+      else if (prefix === 'ticket-confirm') await onOpenConfirmed(this.dd, interaction);
+      else if (prefix === 'ticket-drop') await onOpenDropped(this.dd, interaction);
       else if (prefix === 'ticket' && Number.isSafeInteger(ticketId) && ticketId > 0) {
         if (action === 'claim') await staff.onClaim(interaction, ticketId);
         else if (action === 'resolve') await staff.onResolve(interaction, ticketId);

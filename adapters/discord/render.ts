@@ -39,6 +39,10 @@ export const ids = {
   form: (categoryKey: string | null, nonce: string) => `ticket-form:${categoryKey ?? ''}:${nonce}`,
   categoryPicker: 'ticket-category',
   listPage: (nonce: string) => `ticket-list:${nonce}`,
+  rate: (ticketId: number, score: number) => `rate:${ticketId}:${score}`,
+  rateComment: (ticketId: number) => `rate-comment:${ticketId}`,
+  confirmOpen: (nonce: string) => `ticket-confirm:${nonce}`,
+  dropOpen: (nonce: string) => `ticket-drop:${nonce}`,
 };
 
 export function threadName(label: string, subject: string): string {

@@ -18,7 +18,7 @@ import {
   type RepliableInteraction,
   type User,
 } from 'discord.js';
-import { isStaff, may, refuse, type Actor, type Ticket, type TicketFilter, type TicketRecord } from '../../src/core/index.js';
+import { isStaff, may, refuse, type Actor, type DeskConfig, type DeskStats, type Ticket, type TicketFilter, type TicketRecord } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { UserFacingError, type DiscordDesk } from './discord-desk.js';
 import { categoryName, ids, plain, STATUS_EMOJI, truncate } from './render.js';
@@ -319,6 +319,17 @@ export class StaffCommands {
     await this.showList(interaction, filter);
   }
 
+  /** `/tickets stats [days]`: figures for staff over the last days. */
+  async onStats(interaction: ChatInputCommandInteraction): Promise<void> {
+    const desk = this.dd.deskForGuild(interaction.guildId) ?? refuse({ code: 'desk_not_configured', workspaceId: interaction.guildId ?? 'DM' });
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const days = interaction.options.getInteger('days') ?? 30;
+    const to = this.dd.context.clock.now();
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const stats = await this.dd.service.stats('discord', interaction.guildId!, this.actor(interaction), { from, to });
+    await interaction.editReply({ embeds: [statsEmbed(this.words(interaction), desk, stats)], allowedMentions: { parse: [] } });
+  }
+
   async onListPage(interaction: ButtonInteraction): Promise<void> {
     const page = this.listPages.get(interaction.customId.split(':')[1] ?? '');
     if (!page || page.userId !== interaction.user.id || page.expiresAt < Date.now()) {
@@ -363,6 +374,29 @@ export class StaffCommands {
     });
   }
 
+  /**
+   * A star button under the closing DM: the rating is stored at once (one per closing), then a modal offers
+   * to add a comment.
+   */
+  async onRate(interaction: ButtonInteraction, ticketId: number, score: number): Promise<void> {
+    await this.dd.service.rate(ticketId, this.actor(interaction), score);
+    const t = this.words(interaction);
+    const comment = new TextInputBuilder().setCustomId('comment').setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(500).setPlaceholder(t.rating.commentPlaceholder);
+    await interaction.showModal(
+      new ModalBuilder()
+        .setCustomId(ids.rateComment(ticketId))
+        .setTitle(truncate(t.rating.commentTitle, 45))
+        .addLabelComponents(new LabelBuilder().setLabel(t.rating.comment).setTextInputComponent(comment)),
+    );
+  }
+
+  async onRateComment(interaction: ModalSubmitInteraction, ticketId: number): Promise<void> {
+    const t = this.words(interaction);
+    const comment = interaction.fields.getTextInputValue('comment').trim() || null;
+    const rating = await this.dd.service.commentOnRating(ticketId, this.actor(interaction), comment);
+    await interaction.reply({ content: [t.rating.thanks(rating.score), comment ? t.rating.commentThanks : ''].filter(Boolean).join(' '), flags: MessageFlags.Ephemeral });
+  }
+
   /** The log channel's Join button: staff of the ticket's category join its thread. */
   async onJoin(interaction: ButtonInteraction, ticketId: number): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -397,6 +431,27 @@ export class StaffCommands {
     for (const [nonce, pending] of this.pendingCloses) if (pending.expiresAt < now) this.pendingCloses.delete(nonce);
     for (const [nonce, page] of this.listPages) if (page.expiresAt < now) this.listPages.delete(nonce);
   }
+}
+
+/** Support figures as an embed: counts, business-hour durations, satisfaction, agents. */
+export function statsEmbed(t: Catalog, desk: DeskConfig, stats: DeskStats): EmbedBuilder {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const durations = (summary: DeskStats['firstResponseHours']) => (summary ? t.stats.durations(summary.median, summary.p90, summary.count) : t.stats.none);
+  const statuses = (['open', 'pending', 'resolved', 'closed'] as const).map((status) => `${STATUS_EMOJI[status]} ${t.status(status)} ${stats.byStatus[status]}`).join(' · ');
+  return new EmbedBuilder()
+    .setTitle(t.stats.title(day(stats.from), day(stats.to)))
+    .setDescription(`${t.stats.opened(stats.total)} · ${t.stats.missed(stats.firstResponseTargetMissed)}`)
+    .addFields(
+      { name: t.stats.byStatus, value: statuses },
+      { name: t.stats.byCategory, value: stats.byCategory.map((c) => `${categoryName(desk, c.categoryKey)} ${c.count}`).join(' · ') || t.stats.none },
+      { name: t.stats.firstResponse, value: durations(stats.firstResponseHours) },
+      { name: t.stats.resolution, value: durations(stats.resolutionHours) },
+      { name: t.stats.satisfaction, value: stats.satisfaction ? t.stats.rated(stats.satisfaction.average, stats.satisfaction.count) : t.stats.none },
+      {
+        name: t.stats.perAgent,
+        value: truncate(stats.perAgent.map((a) => t.stats.agentLine(plain(a.agentName), a.assigned, a.closed)).join('\n') || t.stats.none, 1024),
+      },
+    );
 }
 
 /** A plain-text transcript: every message with author, time, edits, deletions and files; then the events. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
   FileUploadBuilder,
   LabelBuilder,
   MessageFlags,
@@ -8,13 +10,17 @@ import {
   StringSelectMenuBuilder,
   TextInputBuilder,
   TextInputStyle,
+  time,
+  TimestampStyles,
+  type Attachment,
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type GuildTextBasedChannel,
   type ModalSubmitInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import { categoriesOn, findCategory, refuse, type CategoryConfig, type DeskConfig, type TicketForm } from '../../src/core/index.js';
+import { categoriesOn, findCategory, refuse, suggestArticles, type CategoryConfig, type DeskConfig, type OpenTicketRequest, type TicketForm } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import type { DiscordDesk } from './discord-desk.js';
@@ -152,9 +158,20 @@ export async function onCategoryAutocomplete(dd: DiscordDesk, interaction: Autoc
   await interaction.respond(choices);
 }
 
+/** A form held back while the requester reads suggested help articles. */
+export interface PendingForm {
+  request: OpenTicketRequest & { sourceKey: string };
+  uploaded: Attachment[];
+  userId: string;
+  expiresAt: number;
+}
+
+const PENDING_FORM_TTL_MS = 15 * 60_000;
+
 /**
- * The form submitted: check everything, store the files, open the ticket, then its space. A refusal is an
- * ephemeral message saying what to fix, and nothing is created. A form submitted twice opens one ticket.
+ * The form submitted: check everything, suggest help-centre articles when some match (the requester can still
+ * open the ticket), then store the files, open the ticket and its space. A refusal is an ephemeral message
+ * saying what to fix, and nothing is created. A form submitted twice opens one ticket.
  */
 export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInteraction): Promise<void> {
   const [, categoryFromId, nonce] = interaction.customId.split(':');
@@ -186,6 +203,48 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     return;
   }
   const clean = await dd.service.checkOpen(request);
+  const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
+  if (articles.length > 0) {
+    const key = nonce ?? randomBytes(6).toString('hex');
+    dd.pendingForms.set(key, { request, uploaded, userId: interaction.user.id, expiresAt: Date.now() + PENDING_FORM_TTL_MS });
+    for (const [k, pending] of dd.pendingForms) if (pending.expiresAt < Date.now()) dd.pendingForms.delete(k);
+    const links = new ActionRowBuilder<ButtonBuilder>().addComponents(articles.map((a) => new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(truncate(a.title, 80)).setURL(a.url)));
+    const choices = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId(ids.confirmOpen(key)).setLabel(t.suggestions.openAnyway).setStyle(ButtonStyle.Primary),
+      new ButtonBuilder().setCustomId(ids.dropOpen(key)).setLabel(t.suggestions.solved).setStyle(ButtonStyle.Secondary),
+    );
+    await interaction.editReply({ content: t.suggestions.intro, components: [links, choices] });
+    return;
+  }
+  await openFromForm(dd, interaction, request, uploaded);
+}
+
+/** "Open my ticket anyway" under the suggested articles. */
+export async function onOpenConfirmed(dd: DiscordDesk, interaction: ButtonInteraction): Promise<void> {
+  const key = interaction.customId.split(':')[1] ?? '';
+  const pending = dd.pendingForms.get(key);
+  const t = dd.words(interaction.locale, dd.deskForGuild(interaction.guildId));
+  if (!pending || pending.userId !== interaction.user.id || pending.expiresAt < Date.now()) {
+    await interaction.update({ content: t.suggestions.expired, components: [] });
+    return;
+  }
+  dd.pendingForms.delete(key);
+  await interaction.deferUpdate();
+  await openFromForm(dd, interaction, pending.request, pending.uploaded);
+}
+
+/** "This answered my question": nothing is opened. */
+export async function onOpenDropped(dd: DiscordDesk, interaction: ButtonInteraction): Promise<void> {
+  const key = interaction.customId.split(':')[1] ?? '';
+  if (dd.pendingForms.get(key)?.userId === interaction.user.id) dd.pendingForms.delete(key);
+  await interaction.update({ content: dd.words(interaction.locale, dd.deskForGuild(interaction.guildId)).suggestions.dropped, components: [] });
+}
+
+/** Opens the ticket of an accepted form: files stored, ticket numbered, its thread set up, the requester told. */
+async function openFromForm(dd: DiscordDesk, interaction: ModalSubmitInteraction | ButtonInteraction, request: PendingForm['request'], uploaded: Attachment[]): Promise<void> {
+  const desk = deskFor(dd, interaction.guildId);
+  const t = dd.words(interaction.locale, desk);
+  const clean = await dd.service.checkOpen(request);
   const channel = dd.client.channels.cache.get(clean.category.discord!.channelId) as GuildTextBasedChannel | undefined;
   if (!channel) {
     throw new Error(`the channel ${clean.category.discord!.channelId} of category ${clean.category.key} is not visible to the bot`);
@@ -205,7 +264,12 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     throw error;
   }
   dd.log.info({ ticket: dd.label(ticket), ticketId: ticket.id, threadId: ticket.threadId }, 'ticket opened');
-  await interaction.editReply({ content: t.opened(dd.label(ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(ticket))] });
+  const when = opened.answerExpectedAt ? time(opened.answerExpectedAt, TimestampStyles.LongDateTime) : null;
+  await interaction.editReply({
+    content: [t.opened(dd.label(ticket)), when ? t.outsideHours(when) : ''].filter(Boolean).join('\n'),
+    components: [linkButton(t.openTicketButton, dd.ticketUrl(ticket))],
+  });
+  if (when) await dd.postNotice(ticket, dd.deskWords(desk).outsideHours(when));
   await dd.announce(ticket);
 }
 

@@ -1,13 +1,22 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-import type { Actor, Ticket, TicketChange } from '../../src/core/index.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, time, TimestampStyles } from 'discord.js';
+import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
+import type { Catalog } from '../../src/i18n/index.js';
+import type { TicketNotifier } from '../../src/platform-adapter.js';
 import type { DiscordDesk } from './discord-desk.js';
-import { ids, linkButton, plain } from './render.js';
+import { categoryName, ids, linkButton, plain } from './render.js';
+
+/** The reason shown for a closing: the desk's words for an automatic one, else what the person wrote. */
+function closingReason(t: Catalog, change: TicketChange): string | null {
+  const automatic = (change.event.data as { automatic?: AutoCloseKind } | null)?.automatic;
+  if (automatic) return t.autoClose.reason(automatic);
+  return change.ticket.closeReason ? plain(change.ticket.closeReason) : null;
+}
 
 /**
  * How each change to a ticket shows on Discord. Every handler that changes a ticket (commands, buttons,
  * modals, thread events) ends here, so a change looks the same whoever made it and however.
  */
-export class TicketUpdates {
+export class TicketUpdates implements TicketNotifier {
   constructor(private readonly dd: DiscordDesk) {}
 
   private words(ticket: Ticket) {
@@ -76,26 +85,58 @@ export class TicketUpdates {
 
   /**
    * A closed ticket: the notice and the 🔒 go in first, then the thread is archived and locked (an archived
-   * thread takes neither), then the requester is told, with a way to reopen.
+   * thread takes neither), then the requester is told, with a way to reopen, and asked to rate the help.
    */
   async closed(change: TicketChange, by: Actor): Promise<void> {
     const { ticket } = change;
     const desk = this.dd.deskOf(ticket);
     const t = this.words(ticket);
-    const reason = ticket.closeReason ? plain(ticket.closeReason) : null;
-    await this.dd.postNotice(ticket, t.notices.closed(plain(by.name), reason));
+    await this.dd.postNotice(ticket, t.notices.closed(plain(by.name), closingReason(t, change)));
     await this.statusChanged(ticket, change.previousStatus);
     await this.dd.archive(ticket);
+    const r = this.dd.requesterWords(ticket);
+    const label = this.dd.label(ticket);
     if (by.id !== ticket.requesterId) {
-      const r = this.dd.requesterWords(ticket);
-      const label = this.dd.label(ticket);
       const days = desk.autoClose.requesterReopenDays;
       await this.dd.dmRequester(ticket, {
-        content: [r.dm.closed(label, reason), days > 0 ? r.dm.closedReopen(days) : ''].filter(Boolean).join('\n'),
+        content: [r.dm.closed(label, closingReason(r, change)), days > 0 ? r.dm.closedReopen(days) : ''].filter(Boolean).join('\n'),
         components: days > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(ids.button('reopen', ticket.id)).setLabel(r.buttons.reopen).setStyle(ButtonStyle.Secondary))] : [],
       });
     }
-    await this.dd.postToLog(desk, { content: `${this.dd.label(ticket)} · ${t.notices.closed(plain(by.name), reason)}` });
+    if (desk.askForRating) {
+      const scores = [1, 2, 3, 4, 5].map((score) => new ButtonBuilder().setCustomId(ids.rate(ticket.id, score)).setLabel('★'.repeat(score)).setStyle(ButtonStyle.Secondary));
+      await this.dd.dmRequester(ticket, { content: r.rating.prompt(label), components: [new ActionRowBuilder<ButtonBuilder>().addComponents(scores)] });
+    }
+    await this.dd.postToLog(desk, { content: `${label} · ${t.notices.closed(plain(by.name), closingReason(t, change))}` });
+  }
+
+  /** The scheduler closed the ticket: shown like any closing, by the desk. */
+  async closedAutomatically(change: TicketChange): Promise<void> {
+    await this.dd.queue.run(`ticket:${change.ticket.id}`, () => this.closed(change, { ...SYSTEM_ACTOR, name: this.words(change.ticket).deskName }));
+  }
+
+  /** The requester (by DM) and the thread are told the ticket closes by itself unless someone writes. */
+  async warnAutoClose(ticket: Ticket): Promise<void> {
+    if (!ticket.autoCloseAt) return;
+    const when = time(ticket.autoCloseAt, TimestampStyles.RelativeTime);
+    const label = this.dd.label(ticket);
+    await this.dd.queue.run(`ticket:${ticket.id}`, async () => {
+      await this.dd.postNotice(ticket, this.words(ticket).autoClose.staffWarning(label, when));
+      const r = this.dd.requesterWords(ticket);
+      await this.dd.dmRequester(ticket, { content: r.autoClose.warning(label, when), components: [linkButton(r.openTicketButton, this.dd.ticketUrl(ticket))] });
+    });
+  }
+
+  /** Staff hear in the log channel that a ticket waited past its first-response target. */
+  async firstResponseOverdue(ticket: Ticket): Promise<void> {
+    const desk = this.dd.deskOf(ticket);
+    const t = this.words(ticket);
+    const due = ticket.firstResponseDueAt ? time(ticket.firstResponseDueAt, TimestampStyles.ShortDateTime) : '';
+    const posted = await this.dd.postToLog(desk, {
+      content: t.firstResponse.overdue(this.dd.label(ticket), categoryName(desk, ticket.categoryKey), due),
+      components: [linkButton(t.openTicketButton, this.dd.ticketUrl(ticket))],
+    });
+    if (!posted) this.dd.log.warn({ ticketId: ticket.id }, 'first-response target missed, but the desk has no log channel to say so');
   }
 
   /** A reopened ticket: the thread is unarchived first, then status, notice, and the requester is told. */

@@ -1,4 +1,4 @@
-import { categoriesOn, findCategory, type CategoryConfig, type DeskConfig, type Ticket, type TicketStatus } from '../../src/core/index.js';
+import { categoriesOn, findCategory, type CategoryConfig, type DeskConfig, type HelpArticle, type Ticket, type TicketStatus } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { escapeMrkdwn, plainText, truncate } from './mrkdwn.js';
 
@@ -25,7 +25,12 @@ export const ACTIONS = {
   resolve: 'ticket_resolve',
   close: 'ticket_close',
   reopen: 'ticket_reopen',
+  rate: 'ticket_rate',
+  transcript: 'ticket_transcript',
 } as const;
+
+export const RATING_CALLBACK = 'ticket_rating_comment';
+export const SUGGESTIONS_CALLBACK = 'ticket_suggestions';
 
 export interface FormMetadata {
   /** A nonce: the same view submitted twice opens one ticket. */
@@ -213,4 +218,46 @@ export function requesterCard(t: Catalog, desk: DeskConfig, ticket: Ticket, labe
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(ticket.status === 'closed' ? t.slack.requesterClosedHint : t.slack.requesterHint) }] },
   ];
+}
+
+/** The optional comment after a rating. */
+export function ratingCommentView(t: Catalog, ticketId: number): Block {
+  return {
+    type: 'modal',
+    callback_id: RATING_CALLBACK,
+    private_metadata: String(ticketId),
+    title: plainText(truncate(t.rating.commentTitle, LIMITS.modalTitle), LIMITS.modalTitle),
+    submit: plainText(t.form.send, LIMITS.modalTitle),
+    close: plainText(t.buttons.cancel, LIMITS.modalTitle),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'comment',
+        optional: true,
+        label: plainText(t.rating.comment, LIMITS.label),
+        element: { type: 'plain_text_input', action_id: 'comment', multiline: true, max_length: 500, placeholder: plainText(t.rating.commentPlaceholder, 150) },
+      },
+    ],
+  };
+}
+
+/** Help-centre articles shown before the ticket opens; submitting opens it anyway, closing drops it. */
+export function suggestionsView(t: Catalog, articles: readonly HelpArticle[], key: string): Block {
+  return {
+    type: 'modal',
+    callback_id: SUGGESTIONS_CALLBACK,
+    private_metadata: key,
+    title: plainText(truncate(t.form.shortTitle, LIMITS.modalTitle), LIMITS.modalTitle),
+    submit: plainText(truncate(t.suggestions.openAnyway, LIMITS.modalTitle), LIMITS.modalTitle),
+    close: plainText(truncate(t.suggestions.solvedShort, LIMITS.modalTitle), LIMITS.modalTitle),
+    blocks: [
+      { type: 'section', text: plainText(t.suggestions.intro, LIMITS.section) },
+      ...articles.map((article, i) => ({
+        type: 'section',
+        block_id: `article_${i}`,
+        text: { type: 'mrkdwn', text: `*${escapeMrkdwn(truncate(article.title, 150))}*` },
+        accessory: { type: 'button', action_id: `article_link_${i}`, url: article.url, text: plainText(t.suggestions.read, LIMITS.button) },
+      })),
+    ],
+  };
 }

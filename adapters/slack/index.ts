@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext } from '../../src/app.js';
-import { isRefusal, refuse } from '../../src/core/index.js';
+import { isRefusal, refuse, suggestArticles } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
 import type { PlatformAdapter } from '../../src/platform-adapter.js';
-import { ACTIONS, CLOSE_CALLBACK, FORM_CALLBACK, REOPEN_CALLBACK } from './blocks.js';
+import { ACTIONS, CLOSE_CALLBACK, FORM_CALLBACK, RATING_CALLBACK, ratingCommentView, REOPEN_CALLBACK, SUGGESTIONS_CALLBACK } from './blocks.js';
 import { ConversationEvents, type MessageEvent } from './conversation-events.js';
 import { SlackDesk } from './slack-desk.js';
 import { parseTicketCommand, TicketActions } from './ticket-actions.js';
@@ -76,6 +76,9 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
         case 'list':
           await say(await actions.list(body.team_id, await sd.actor(body.user_id), command.status, t));
           return;
+        case 'stats':
+          await say(await actions.stats(body.team_id, await sd.actor(body.user_id), command.days, t));
+          return;
       }
       if (!command.reference) {
         await say(t.slack.numberNeeded);
@@ -138,7 +141,14 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
         return;
       }
       const requester = await sd.actor(userId);
-      await sd.service.checkOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
+      const clean = await sd.service.checkOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
+      const desk = sd.deskForTeam(teamId);
+      const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
+      if (articles.length > 0) {
+        const t = await sd.words(userId, desk);
+        await ack({ response_action: 'update', view: form.suggestionsView(t, articles, form.hold(read, teamId, userId)) as never });
+        return;
+      }
     } catch (error) {
       if (!isRefusal(error)) {
         const ref = referenceId();
@@ -189,6 +199,42 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   }
 
+  app.view(SUGGESTIONS_CALLBACK, async ({ ack, body, view }) => {
+    const held = form.release(view.private_metadata, body.user.id);
+    await ack();
+    if (!held) return;
+    await guarded(body.user.id, held.teamId, (text) => dmUser(body.user.id, text), async () => {
+      await form.submit(held.teamId, body.user.id, held.read);
+    });
+  });
+
+  app.action(ACTIONS.rate, async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const [ticketPart, scorePart] = String(action.value ?? '').split(':');
+    const channel = body.channel?.id;
+    const messageTs = body.message?.ts;
+    await guarded(body.user.id, body.team?.id, channel && messageTs ? (text) => sd.post(channel, body.message?.thread_ts ?? messageTs, text) : null, async () => {
+      const ticketId = ticketIdOf(ticketPart);
+      const rating = await sd.service.rate(ticketId, await sd.actor(body.user.id), Number(scorePart));
+      const ticket = await sd.service.ticketById(ticketId);
+      const t = sd.requesterWords(ticket);
+      await sd.client.views.open({ trigger_id: body.trigger_id, view: ratingCommentView(t, ticketId) as never });
+      if (channel && messageTs) await sd.client.chat.update({ channel, ts: messageTs, text: t.rating.thanks(rating.score), blocks: [] });
+    });
+  });
+
+  app.view(RATING_CALLBACK, async ({ ack, body, view }) => {
+    await ack();
+    const comment = view.state.values.comment?.comment?.value?.trim() || null;
+    if (!comment) return;
+    await guarded(body.user.id, body.team?.id, (text) => dmUser(body.user.id, text), async () => {
+      const ticket = await sd.service.ticketById(ticketIdOf(view.private_metadata));
+      await sd.service.commentOnRating(ticket.id, await sd.actor(body.user.id), comment);
+      if (ticket.requesterChannelId && ticket.requesterThreadId) await sd.post(ticket.requesterChannelId, ticket.requesterThreadId, sd.requesterWords(ticket).rating.commentThanks);
+    });
+  });
+
   app.event('message', async ({ event, body }) => {
     const message = event as unknown as MessageEvent;
     await guarded(undefined, body.team_id, null, async () => {
@@ -209,6 +255,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
   return {
     platform: 'slack',
     desk: sd,
+    notifier: updates,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;
       return address ? `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/slack/events` : null;

@@ -1,4 +1,4 @@
-import { isStaff, may, refuse, type Actor, type Ticket, type TicketFilter, type TicketStatus } from '../../src/core/index.js';
+import { isStaff, may, refuse, type Actor, type DeskStats, type Ticket, type TicketFilter, type TicketStatus } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { CLOSE_CALLBACK, REOPEN_CALLBACK, reasonView, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -21,7 +21,9 @@ const STATUS_WORDS: Record<string, TicketFilter['status']> = {
   active: 'active',
 };
 
-const VERBS: Record<string, 'close' | 'reopen' | 'claim' | 'list' | 'help' | 'new'> = {
+const VERBS: Record<string, 'close' | 'reopen' | 'claim' | 'list' | 'help' | 'new' | 'stats'> = {
+  stats: 'stats',
+  statistiques: 'stats',
   close: 'close',
   fermer: 'close',
   reopen: 'reopen',
@@ -42,6 +44,7 @@ export type TicketCommand =
   | { verb: 'new'; category: string | null }
   | { verb: 'help' }
   | { verb: 'list'; status: TicketFilter['status'] }
+  | { verb: 'stats'; days: number }
   | { verb: 'close' | 'reopen' | 'claim'; reference: string | null; reason: string | null }
   | { verb: 'unknown'; word: string };
 
@@ -56,6 +59,10 @@ export function parseTicketCommand(text: string, categoryKeys: readonly string[]
   if (verb === 'new') return { verb, category: words[1]?.toLowerCase() ?? null };
   if (verb === 'help') return { verb };
   if (verb === 'list') return { verb, status: STATUS_WORDS[words[1]?.toLowerCase() ?? 'active'] ?? 'active' };
+  if (verb === 'stats') {
+    const days = Number(words[1] ?? 30);
+    return { verb, days: Number.isInteger(days) && days >= 1 && days <= 366 ? days : 30 };
+  }
   return { verb, reference: words[1] ?? null, reason: words.slice(2).join(' ') || null };
 }
 
@@ -101,6 +108,29 @@ export class TicketActions {
         ? reasonView(CLOSE_CALLBACK, t.close.modalTitle(label), t.close.reason, t.close.reasonPlaceholder, false, ticket.id, t)
         : reasonView(REOPEN_CALLBACK, t.reopen.modalTitle(label), t.reopen.reason, t.reopen.reasonPlaceholder, !isStaff(standing), ticket.id, t);
     await this.sd.client.views.open({ trigger_id: triggerId, view: view as never });
+  }
+
+  /** `/ticket stats [days]`: figures for staff over the last days. */
+  async stats(teamId: string, actor: Actor, days: number, t: Catalog): Promise<string> {
+    const desk = this.sd.deskForTeam(teamId);
+    const to = this.sd.context.clock.now();
+    const stats = await this.sd.service.stats('slack', teamId, actor, { from: new Date(to.getTime() - days * 86_400_000), to });
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const durations = (summary: DeskStats['firstResponseHours']) => (summary ? t.stats.durations(summary.median, summary.p90, summary.count) : t.stats.none);
+    const category = (key: string) => {
+      const found = desk.categories.find((c) => c.key === key);
+      return found ? `${found.emoji ? `${found.emoji} ` : ''}${found.label}` : key;
+    };
+    return [
+      `*${escapeMrkdwn(t.stats.title(day(stats.from), day(stats.to)))}*`,
+      `${t.stats.opened(stats.total)} · ${t.stats.missed(stats.firstResponseTargetMissed)}`,
+      `*${t.stats.byStatus}*: ${(['open', 'pending', 'resolved', 'closed'] as const).map((s) => `:${STATUS_REACTION[s]}: ${t.status(s)} ${stats.byStatus[s]}`).join(' · ')}`,
+      `*${t.stats.byCategory}*: ${stats.byCategory.map((c) => `${escapeMrkdwn(category(c.categoryKey))} ${c.count}`).join(' · ') || t.stats.none}`,
+      `*${t.stats.firstResponse}*: ${durations(stats.firstResponseHours)}`,
+      `*${t.stats.resolution}*: ${durations(stats.resolutionHours)}`,
+      `*${t.stats.satisfaction}*: ${stats.satisfaction ? t.stats.rated(stats.satisfaction.average, stats.satisfaction.count) : t.stats.none}`,
+      `*${t.stats.perAgent}*: ${stats.perAgent.map((a) => escapeMrkdwn(t.stats.agentLine(a.agentName, a.assigned, a.closed))).join(' · ') || t.stats.none}`,
+    ].join('\n');
   }
 
   /** `/ticket list`: staff see their categories' tickets, anyone else their own. */

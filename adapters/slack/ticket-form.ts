@@ -4,13 +4,14 @@ import {
   findCategory,
   type DeskConfig,
   type FieldProblem,
+  type HelpArticle,
   type OpenedTicket,
   type Refusal,
   type TicketForm,
 } from '../../src/core/index.js';
-import type { Catalog } from '../../src/i18n/index.js';
+import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
-import { ACTIONS, requesterCard, staffCard, ticketFormView, type FormMetadata } from './blocks.js';
+import { ACTIONS, requesterCard, staffCard, suggestionsView, ticketFormView, type FormMetadata } from './blocks.js';
 import { cardText, type SlackDesk, type SlackFile } from './slack-desk.js';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; files?: SlackFile[] }>>;
@@ -37,8 +38,41 @@ function metadataOf(view: SubmittedView): FormMetadata {
  * with that category's questions, and submitting it either comes back with errors next to the fields
  * (`response_action: errors`, nothing created) or opens the ticket: staff card, requester card, files, status.
  */
+/** A form held back while its requester reads suggested articles. */
+interface HeldForm {
+  read: ReturnType<SlackTicketForm['read']>;
+  teamId: string;
+  userId: string;
+  expiresAt: number;
+}
+
+const HELD_FORM_TTL_MS = 15 * 60_000;
+
 export class SlackTicketForm {
+  private readonly held = new Map<string, HeldForm>();
+
   constructor(private readonly sd: SlackDesk) {}
+
+  /** Keeps an accepted form aside while the requester reads the suggested articles; returns its key. */
+  hold(read: ReturnType<SlackTicketForm['read']>, teamId: string, userId: string): string {
+    const now = Date.now();
+    for (const [key, form] of this.held) if (form.expiresAt < now) this.held.delete(key);
+    const key = randomBytes(8).toString('hex');
+    this.held.set(key, { read, teamId, userId, expiresAt: now + HELD_FORM_TTL_MS });
+    return key;
+  }
+
+  /** The form held under `key` for this user, taken out (once). */
+  release(key: string, userId: string): HeldForm | null {
+    const form = this.held.get(key);
+    if (!form || form.userId !== userId || form.expiresAt < Date.now()) return null;
+    this.held.delete(key);
+    return form;
+  }
+
+  suggestionsView(t: Catalog, articles: readonly HelpArticle[], key: string) {
+    return suggestionsView(t, articles, key);
+  }
 
   async open(triggerId: string, teamId: string, userId: string, categoryHint: string | null): Promise<void> {
     const desk = this.sd.deskForTeam(teamId);
@@ -135,6 +169,11 @@ export class SlackTicketForm {
     await this.sd.service.locateMessage(openingMessage.id, staffChannel, staffTs);
     await this.sd.uploadFiles(staffChannel, staffTs, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(ticket.requesterName, openingMessage.attachments.length));
     await this.sd.showStatus(ticket, null);
+    if (opened.answerExpectedAt) {
+      const zone = desk.hours?.timezone ?? 'UTC';
+      const r = this.sd.requesterWords(ticket);
+      await this.sd.notice(ticket, { requester: r.outsideHours(formatWhen(opened.answerExpectedAt, r.language, zone)) });
+    }
     this.sd.log.info({ ticket: label, ticketId: ticket.id, channel: staffChannel }, 'ticket opened');
     return ticket;
   }

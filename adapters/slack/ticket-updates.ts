@@ -1,12 +1,21 @@
-import type { Actor, Ticket, TicketChange } from '../../src/core/index.js';
+import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
+import { formatWhen, type Catalog } from '../../src/i18n/index.js';
+import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { ACTIONS } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { SlackDesk } from './slack-desk.js';
+
+/** The reason shown for a closing: the desk's words for an automatic one, else what the person wrote. */
+function closingReason(t: Catalog, change: TicketChange): string | null {
+  const automatic = (change.event.data as { automatic?: AutoCloseKind } | null)?.automatic;
+  return automatic ? t.autoClose.reason(automatic) : change.ticket.closeReason;
+}
 
 /**
  * How each change to a ticket shows on Slack, on both of its spaces. Buttons, modals, commands and
  * messages all end here, so a change looks the same however it was made.
  */
-export class TicketUpdates {
+export class TicketUpdates implements TicketNotifier {
   constructor(private readonly sd: SlackDesk) {}
 
   private staffWords(ticket: Ticket) {
@@ -36,14 +45,58 @@ export class TicketUpdates {
     const { ticket } = change;
     const desk = this.sd.deskOf(ticket);
     const r = this.sd.requesterWords(ticket);
+    const t = this.staffWords(ticket);
     const days = desk.autoClose.requesterReopenDays;
     await this.statusChanged(ticket, change.previousStatus);
     await this.sd.notice(ticket, {
-      staff: this.staffWords(ticket).notices.closed(by.name, ticket.closeReason),
-      requester: [r.dm.closed(this.sd.label(ticket), ticket.closeReason), days > 0 ? r.dm.closedReopen(days) : ''].filter(Boolean).join(' '),
+      staff: t.notices.closed(by.name, closingReason(t, change)),
+      requester: [r.dm.closed(this.sd.label(ticket), closingReason(r, change)), days > 0 ? r.dm.closedReopen(days) : ''].filter(Boolean).join(' '),
     });
+    if (desk.askForRating && ticket.requesterChannelId && ticket.requesterThreadId) {
+      const prompt = escapeMrkdwn(r.rating.prompt(this.sd.label(ticket)));
+      await this.sd.post(ticket.requesterChannelId, ticket.requesterThreadId, prompt, {
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: prompt } },
+          {
+            type: 'actions',
+            block_id: 'rating',
+            elements: [1, 2, 3, 4, 5].map((score) => ({ type: 'button', action_id: ACTIONS.rate, value: `${ticket.id}:${score}`, text: { type: 'plain_text', text: '★'.repeat(score) } })),
+          },
+        ],
+      });
+    }
     const log = desk.slack?.logChannelId;
-    if (log) await this.sd.post(log, null, escapeMrkdwn(`${this.sd.label(ticket)} · ${this.staffWords(ticket).notices.closed(by.name, ticket.closeReason)}`)).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not post to the Slack log channel'));
+    if (log) await this.sd.post(log, null, escapeMrkdwn(`${this.sd.label(ticket)} · ${t.notices.closed(by.name, closingReason(t, change))}`)).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not post to the Slack log channel'));
+  }
+
+  async closedAutomatically(change: TicketChange): Promise<void> {
+    await this.sd.queue.run(`ticket:${change.ticket.id}`, () => this.closed(change, { ...SYSTEM_ACTOR, name: this.staffWords(change.ticket).deskName }));
+  }
+
+  async warnAutoClose(ticket: Ticket): Promise<void> {
+    if (!ticket.autoCloseAt) return;
+    const at = ticket.autoCloseAt;
+    const desk = this.sd.deskOf(ticket);
+    const zone = desk.hours?.timezone ?? 'UTC';
+    const r = this.sd.requesterWords(ticket);
+    const t = this.staffWords(ticket);
+    const label = this.sd.label(ticket);
+    await this.sd.queue.run(`ticket:${ticket.id}`, () =>
+      this.sd.notice(ticket, {
+        staff: t.autoClose.staffWarning(label, formatWhen(at, t.language, zone)),
+        requester: r.autoClose.warning(label, formatWhen(at, r.language, zone)),
+      }),
+    );
+  }
+
+  async firstResponseOverdue(ticket: Ticket): Promise<void> {
+    const desk = this.sd.deskOf(ticket);
+    const t = this.staffWords(ticket);
+    const category = desk.categories.find((c) => c.key === ticket.categoryKey)?.label ?? ticket.categoryKey;
+    const due = ticket.firstResponseDueAt ? formatWhen(ticket.firstResponseDueAt, t.language, desk.hours?.timezone ?? 'UTC') : '';
+    const text = t.firstResponse.overdue(this.sd.label(ticket), category, due);
+    await this.sd.queue.run(`ticket:${ticket.id}`, () => this.sd.notice(ticket, { staff: text }));
+    if (desk.slack?.logChannelId) await this.sd.post(desk.slack.logChannelId, null, escapeMrkdwn(text));
   }
 
   async reopened(change: TicketChange, by: Actor): Promise<void> {

@@ -58,6 +58,17 @@ export interface SupportHours {
   to: string;
   /** `YYYY-MM-DD`, local to `timezone`. */
   holidays: string[];
+  /** Business hours within which a first answer is due; null means one business day. */
+  firstResponseTargetHours: number | null;
+}
+
+/** A help-centre article suggested before a ticket opens, when its keywords match what the requester wrote. */
+export interface HelpArticle {
+  title: string;
+  url: string;
+  keywords: string[];
+  /** Category keys it applies to; empty for all. */
+  categories: string[];
 }
 
 export interface CategoryQuestion {
@@ -98,6 +109,9 @@ export interface DeskConfig {
   limits: DeskLimits;
   autoClose: AutoCloseConfig;
   hours: SupportHours | null;
+  /** Ask requesters to rate the help (1 to 5) when their ticket closes. */
+  askForRating: boolean;
+  helpArticles: HelpArticle[];
   categories: CategoryConfig[];
 }
 

@@ -1,3 +1,4 @@
+export * from './business-hours.js';
 export * from './desk.js';
 export * from './permissions.js';
 export * from './policies.js';
@@ -7,3 +8,5 @@ export * from './status-machine.js';
 export * from './ticket.js';
 export * from './ticket-number.js';
 export * from './ticket-service.js';
+export * from './help-articles.js';
+export * from './timers.js';

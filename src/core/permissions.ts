@@ -69,6 +69,8 @@ const RULES: Record<TicketAction, (s: Standing) => boolean> = {
   reopen: (s) => s.requester || s.agent || s.moderator,
   view: (s) => s.requester || s.participant || s.agent || s.moderator,
   list: () => true,
+  rate: (s) => s.requester,
+  stats: (s) => s.agent || s.moderator,
 };
 
 export function may(action: TicketAction, standing: Standing): boolean {

@@ -9,6 +9,7 @@ import type {
   Ticket,
   TicketEvent,
   TicketMessage,
+  TicketRating,
   TicketStatus,
 } from './ticket.js';
 
@@ -119,6 +120,29 @@ export interface TicketTransaction {
   listParticipants(ticketId: number): Promise<Participant[]>;
   addParticipant(participant: Participant): Promise<void>;
   removeParticipant(ticketId: number, userId: string): Promise<void>;
+
+  /** Tickets whose auto-close warning is due and not sent, whose timer has not fired yet. */
+  findDueAutoCloseWarnings(now: Date, limit: number): Promise<Ticket[]>;
+  /** Pending or resolved tickets whose auto-close time has come. */
+  findDueAutoCloses(now: Date, limit: number): Promise<Ticket[]>;
+  /** Tickets past their first-response target with no answer yet, not flagged to staff yet. */
+  findOverdueFirstResponses(now: Date, limit: number): Promise<Ticket[]>;
+  /**
+   * Marks a ticket's auto-close warning as sent, if it still is due for the timer `autoCloseAt` and nobody
+   * marked it first: true means this caller sends it (once, even with several processes).
+   */
+  markAutoCloseWarned(ticketId: number, autoCloseAt: Date, now: Date): Promise<boolean>;
+  /** Marks a ticket's missed first-response target as told to staff; true for the one caller that does. */
+  markFirstResponseFlagged(ticketId: number, now: Date): Promise<boolean>;
+  /** A desk's tickets on a platform opened in [from, to), optionally in some categories only. */
+  listTicketsCreatedBetween(deskId: string, platform: Platform, from: Date, to: Date, categoryKeys?: readonly string[]): Promise<Ticket[]>;
+
+  /** The event that closed the ticket last, if it is closed. */
+  latestClosing(ticketId: number): Promise<TicketEvent | null>;
+  findRatingByClosing(closingEventId: number): Promise<TicketRating | null>;
+  insertRating(rating: Omit<TicketRating, 'id'>): Promise<TicketRating>;
+  updateRatingComment(id: number, comment: string | null, at: Date): Promise<void>;
+  listRatingsOf(ticketIds: readonly number[]): Promise<TicketRating[]>;
 
   /**
    * Records that a platform event was handled. Returns true the first time a key is seen, false after;

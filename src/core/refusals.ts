@@ -29,7 +29,9 @@ export type TicketAction =
   | 'close'
   | 'reopen'
   | 'view'
-  | 'list';
+  | 'list'
+  | 'rate'
+  | 'stats';
 
 /**
  * Every expected refusal the core can give, as data. Adapters turn these into localized words;
@@ -57,7 +59,10 @@ export type Refusal =
   | { code: 'not_participant'; user: string }
   | { code: 'cannot_add_requester' }
   | { code: 'message_too_long'; max: number }
-  | { code: 'invalid_priority'; priority: string };
+  | { code: 'invalid_priority'; priority: string }
+  | { code: 'invalid_rating' }
+  | { code: 'already_rated'; score: number }
+  | { code: 'rating_not_found' };
 
 export type RefusalCode = Refusal['code'];
 

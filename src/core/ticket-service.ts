@@ -1,4 +1,6 @@
+import { calendarFor, type SupportCalendar } from './business-hours.js';
 import { DeskDirectory, findCategory, type CategoryConfig, type DeskConfig } from './desk.js';
+import { autoCloseTimer, NO_AUTO_CLOSE } from './timers.js';
 import { authorRoleOf, isStaff, isStaffOf, may, staffCategories, standingOf, type Standing } from './permissions.js';
 import {
   checkAttachments,
@@ -27,8 +29,10 @@ import {
   type Ticket,
   type TicketEvent,
   type TicketMessage,
+  type TicketRating,
   type TicketSpaces,
   type TicketStatus,
+  TICKET_STATUSES,
 } from './ticket.js';
 
 export interface OpenTicketRequest {
@@ -50,6 +54,8 @@ export interface OpenedTicket {
   openingMessage: TicketMessage;
   /** False when this submission had already opened the ticket. */
   created: boolean;
+  /** When support opens next, if the ticket was opened outside support hours; null during them. */
+  answerExpectedAt: Date | null;
 }
 
 export interface IncomingMessage {
@@ -121,6 +127,39 @@ export interface TicketRecord {
   includesInternal: boolean;
 }
 
+/** Median and 90th percentile of durations in business hours, over `count` tickets. */
+export interface DurationSummary {
+  count: number;
+  median: number;
+  p90: number;
+}
+
+export interface DeskStats {
+  from: Date;
+  to: Date;
+  /** Tickets opened in the period. */
+  total: number;
+  byStatus: Record<TicketStatus, number>;
+  byCategory: Array<{ categoryKey: string; count: number }>;
+  firstResponseHours: DurationSummary | null;
+  resolutionHours: DurationSummary | null;
+  satisfaction: { count: number; average: number } | null;
+  perAgent: Array<{ agentId: string; agentName: string; assigned: number; closed: number }>;
+  /** Tickets answered after their first-response target, or still waiting past it. */
+  firstResponseTargetMissed: number;
+}
+
+/** The nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function summary(values: readonly number[]): DurationSummary | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { count: sorted.length, median: percentile(sorted, 50), p90: percentile(sorted, 90) };
+}
+
 interface ActionContext {
   tx: TicketTransaction;
   ticket: Ticket;
@@ -141,6 +180,7 @@ export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Support desk' };
  */
 export class TicketService {
   private readonly clock: Clock;
+  private readonly calendars = new WeakMap<DeskConfig, SupportCalendar>();
 
   constructor(
     private readonly store: TicketStore,
@@ -152,6 +192,16 @@ export class TicketService {
 
   deskFor(platform: Platform, workspaceId: string): DeskConfig {
     return this.desks.forWorkspace(platform, workspaceId) ?? refuse({ code: 'desk_not_configured', workspaceId });
+  }
+
+  /** The desk's support hours as a calendar (always open without hours). */
+  calendarOf(desk: DeskConfig): SupportCalendar {
+    let calendar = this.calendars.get(desk);
+    if (!calendar) {
+      calendar = calendarFor(desk.hours);
+      this.calendars.set(desk, calendar);
+    }
+    return calendar;
   }
 
   deskOf(ticket: Ticket): DeskConfig {
@@ -216,6 +266,9 @@ export class TicketService {
         closedById: null,
         closeReason: null,
         sourceKey: request.sourceKey ?? null,
+        ...NO_AUTO_CLOSE,
+        firstResponseDueAt: this.firstResponseDue(desk, now),
+        firstResponseFlaggedAt: null,
       });
       const opening = await tx.insertMessage({
         ticketId: ticket.id,
@@ -230,7 +283,7 @@ export class TicketService {
       });
       opening.attachments = await tx.insertAttachments(ticket.id, opening.id, request.files ?? [], now);
       await tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' }));
-      return { ticket, desk, category: form.category, openingMessage: opening, created: true };
+      return { ticket, desk, category: form.category, openingMessage: opening, created: true, answerExpectedAt: this.answerExpectedAt(desk, now) };
     });
   }
 
@@ -300,7 +353,11 @@ export class TicketService {
         ticket.firstResponseAt = at;
         firstResponse = true;
       }
-      if (!internal && at > ticket.lastActivityAt) ticket.lastActivityAt = at;
+      if (!internal) {
+        if (at > ticket.lastActivityAt) ticket.lastActivityAt = at;
+        // Any public message restarts the auto-close timer (or ends it, when the ticket is open again).
+        Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, at));
+      }
       ticket.updatedAt = now;
       await tx.updateTicket(ticket);
       const message = await this.storeMessage(tx, ticket, {
@@ -493,9 +550,10 @@ export class TicketService {
   }
 
   async resolve(ticketId: number, actor: Actor): Promise<TicketChange> {
-    return this.act(ticketId, actor, 'resolve', async ({ tx, ticket, now }) => {
+    return this.act(ticketId, actor, 'resolve', async ({ tx, ticket, desk, now }) => {
       const previous = this.applyTransition(ticket, 'resolve');
       ticket.resolvedAt = now;
+      Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, now));
       return this.save(tx, ticket, actor, 'resolved', now, { fromStatus: previous, toStatus: ticket.status });
     });
   }
@@ -508,6 +566,7 @@ export class TicketService {
       ticket.closedAt = now;
       ticket.closedById = actor.id;
       ticket.closeReason = cleaned;
+      Object.assign(ticket, NO_AUTO_CLOSE);
       return this.save(tx, ticket, actor, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason: cleaned });
     });
   }
@@ -531,6 +590,7 @@ export class TicketService {
       ticket.closedById = null;
       ticket.closeReason = null;
       ticket.resolvedAt = null;
+      Object.assign(ticket, NO_AUTO_CLOSE);
       ticket.lastActivityAt = now;
       return this.save(tx, ticket, actor, 'reopened', now, { fromStatus: previous, toStatus: 'open', reason: cleaned });
     });
@@ -540,7 +600,7 @@ export class TicketService {
    * Closes a ticket for a reason that comes from no person: its spaces could not be set up, its thread was
    * archived or deleted on the platform, or it timed out. Closed tickets block no limit; nothing is deleted.
    */
-  async systemClose(ticketId: number, reason: string): Promise<TicketChange | null> {
+  async systemClose(ticketId: number, reason: string, data?: Record<string, unknown>): Promise<TicketChange | null> {
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
       const ticket = await this.load(tx, ticketId, true);
@@ -549,7 +609,130 @@ export class TicketService {
       ticket.closedAt = now;
       ticket.closedById = SYSTEM_ACTOR.id;
       ticket.closeReason = reason;
-      return this.save(tx, ticket, SYSTEM_ACTOR, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason });
+      Object.assign(ticket, NO_AUTO_CLOSE);
+      return this.save(tx, ticket, SYSTEM_ACTOR, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason, data: data ?? null });
+    });
+  }
+
+  /**
+   * The timed work that is due: auto-close warnings to send, tickets to close by themselves, first answers
+   * overdue. Each item is then claimed or applied one by one, so only one process acts on it.
+   */
+  async dueWork(now: Date = this.clock.now(), limit = 100): Promise<{ warnings: Ticket[]; autoCloses: Ticket[]; overdue: Ticket[] }> {
+    return this.store.transaction(async (tx) => ({
+      warnings: await tx.findDueAutoCloseWarnings(now, limit),
+      autoCloses: await tx.findDueAutoCloses(now, limit),
+      overdue: await tx.findOverdueFirstResponses(now, limit),
+    }));
+  }
+
+  /** Takes the auto-close warning of a ticket to send; false when it is no longer due or another process took it. */
+  async claimAutoCloseWarning(ticket: Ticket): Promise<boolean> {
+    if (!ticket.autoCloseAt) return false;
+    const autoCloseAt = ticket.autoCloseAt;
+    return this.store.transaction((tx) => tx.markAutoCloseWarned(ticket.id, autoCloseAt, this.clock.now()));
+  }
+
+  /**
+   * Closes a ticket whose auto-close time came, if nothing changed it meanwhile (a new message moves or
+   * clears the timer). Returns null when it no longer applies or another process closed it first.
+   */
+  async autoClose(ticketId: number, expectedAt: Date): Promise<TicketChange | null> {
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, true);
+      const kind = ticket.autoCloseKind;
+      if (!kind || !ticket.autoCloseAt || ticket.autoCloseAt.getTime() !== expectedAt.getTime() || ticket.autoCloseAt > now) return null;
+      if (ticket.status !== kind) return null;
+      const previous = this.applyTransition(ticket, 'close');
+      const reason = kind === 'pending' ? 'No reply from the requester' : 'Resolved, with no new message';
+      ticket.closedAt = now;
+      ticket.closedById = SYSTEM_ACTOR.id;
+      ticket.closeReason = reason;
+      Object.assign(ticket, NO_AUTO_CLOSE);
+      return this.save(tx, ticket, SYSTEM_ACTOR, 'closed', now, { fromStatus: previous, toStatus: 'closed', reason, data: { automatic: kind } });
+    });
+  }
+
+  /** Takes the "first answer overdue" notice of a ticket to send to staff; null when already taken or answered. */
+  async claimFirstResponseFlag(ticketId: number): Promise<Ticket | null> {
+    return this.store.transaction(async (tx) => {
+      if (!(await tx.markFirstResponseFlagged(ticketId, this.clock.now()))) return null;
+      return this.load(tx, ticketId, false);
+    });
+  }
+
+  /** Records the requester's rating (1 to 5) of the help they got, once per closing of the ticket. */
+  async rate(ticketId: number, actor: Actor, score: number, comment?: string | null): Promise<TicketRating> {
+    return this.act(ticketId, actor, 'rate', async ({ tx, ticket, desk, now }) => {
+      if (!Number.isInteger(score) || score < 1 || score > 5) refuse({ code: 'invalid_rating' });
+      const closing = ticket.status === 'closed' ? await tx.latestClosing(ticket.id) : null;
+      if (!closing) refuse({ code: 'invalid_status', action: 'rate', status: ticket.status });
+      const existing = await tx.findRatingByClosing(closing.id);
+      if (existing) refuse({ code: 'already_rated', score: existing.score });
+      const cleaned = this.checkReason(desk, comment);
+      return tx.insertRating({ ticketId: ticket.id, closingEventId: closing.id, requesterId: actor.id, score, comment: cleaned, createdAt: now, updatedAt: now });
+    });
+  }
+
+  /** Adds or changes the comment of the requester's rating of the ticket's last closing. */
+  async commentOnRating(ticketId: number, actor: Actor, comment: string | null): Promise<TicketRating> {
+    return this.act(ticketId, actor, 'rate', async ({ tx, ticket, desk, now }) => {
+      const closing = await tx.latestClosing(ticket.id);
+      const rating = closing ? await tx.findRatingByClosing(closing.id) : null;
+      if (!rating) refuse({ code: 'rating_not_found' });
+      const cleaned = this.checkReason(desk, comment);
+      await tx.updateRatingComment(rating.id, cleaned, now);
+      return { ...rating, comment: cleaned, updatedAt: now };
+    });
+  }
+
+  /**
+   * Figures for staff over a period: tickets opened by status and category, first-response and resolution
+   * times in business hours (median and 90th percentile), satisfaction, tickets per agent. Agents see their
+   * categories, moderators the whole desk.
+   */
+  async stats(platform: Platform, workspaceId: string, actor: Actor, period: { from: Date; to: Date }): Promise<DeskStats> {
+    const desk = this.deskFor(platform, workspaceId);
+    const categories = staffCategories(desk, platform, actor);
+    if (categories.length === 0) refuse({ code: 'not_allowed', action: 'stats' });
+    const keys = categories.length < desk.categories.length ? categories.map((c) => c.key) : undefined;
+    const calendar = this.calendarOf(desk);
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const tickets = await tx.listTicketsCreatedBetween(desk.id, platform, period.from, period.to, keys);
+      const ratings = await tx.listRatingsOf(tickets.map((t) => t.id));
+      const hours = (from: Date, to: Date) => calendar.businessMillisBetween(from, to) / 3_600_000;
+      const firstResponses = tickets.filter((t) => t.firstResponseAt).map((t) => hours(t.createdAt, t.firstResponseAt!));
+      const resolutions = tickets.flatMap((t) => {
+        const end = t.resolvedAt ?? (t.status === 'closed' ? t.closedAt : null);
+        return end ? [hours(t.createdAt, end)] : [];
+      });
+      const byStatus = Object.fromEntries(TICKET_STATUSES.map((status) => [status, tickets.filter((t) => t.status === status).length])) as Record<TicketStatus, number>;
+      const byCategory = desk.categories
+        .map((c) => ({ categoryKey: c.key, count: tickets.filter((t) => t.categoryKey === c.key).length }))
+        .filter((c) => c.count > 0);
+      const agents = new Map<string, { agentId: string; agentName: string; assigned: number; closed: number }>();
+      for (const t of tickets) {
+        if (!t.assigneeId) continue;
+        const entry = agents.get(t.assigneeId) ?? { agentId: t.assigneeId, agentName: t.assigneeName ?? t.assigneeId, assigned: 0, closed: 0 };
+        entry.assigned++;
+        if (t.status === 'closed') entry.closed++;
+        agents.set(t.assigneeId, entry);
+      }
+      const missed = tickets.filter((t) => t.firstResponseDueAt && (t.firstResponseAt ? t.firstResponseAt > t.firstResponseDueAt : t.firstResponseDueAt < now)).length;
+      return {
+        from: period.from,
+        to: period.to,
+        total: tickets.length,
+        byStatus,
+        byCategory,
+        firstResponseHours: summary(firstResponses),
+        resolutionHours: summary(resolutions),
+        satisfaction: ratings.length ? { count: ratings.length, average: ratings.reduce((sum, r) => sum + r.score, 0) / ratings.length } : null,
+        perAgent: [...agents.values()].sort((a, b) => b.assigned - a.assigned || a.agentName.localeCompare(b.agentName)),
+        firstResponseTargetMissed: missed,
+      };
     });
   }
 
@@ -615,6 +798,17 @@ export class TicketService {
     });
   }
 
+  /** The first answer is due this many business hours after opening: the desk's target, else one business day. */
+  private firstResponseDue(desk: DeskConfig, openedAt: Date): Date {
+    const calendar = this.calendarOf(desk);
+    return calendar.addBusinessHours(openedAt, desk.hours?.firstResponseTargetHours ?? calendar.businessDayHours);
+  }
+
+  private answerExpectedAt(desk: DeskConfig, at: Date): Date | null {
+    const calendar = this.calendarOf(desk);
+    return calendar.isOpen(at) ? null : calendar.nextOpening(at);
+  }
+
   private async checkOpenIn(tx: TicketTransaction, desk: DeskConfig, request: OpenTicketRequest, now: Date): Promise<CleanTicketForm> {
     const checked = checkTicketForm(desk, request.form);
     if (!checked.ok) {
@@ -654,7 +848,7 @@ export class TicketService {
   private async alreadyOpened(tx: TicketTransaction, desk: DeskConfig, ticket: Ticket): Promise<OpenedTicket> {
     const messages = await tx.listMessages(ticket.id, { includeInternal: false });
     const category = findCategory(desk, ticket.categoryKey) ?? refuse({ code: 'unknown_category', categoryKey: ticket.categoryKey });
-    return { ticket, desk, category, openingMessage: messages[0]!, created: false };
+    return { ticket, desk, category, openingMessage: messages[0]!, created: false, answerExpectedAt: null };
   }
 
   /** The message already recorded at this platform location, as a duplicate result; null when it is new. */

@@ -66,6 +66,30 @@ export interface Ticket extends TicketSpaces {
   closeReason: string | null;
   /** An adapter's key for the form submission that opened the ticket, so a double submit opens one ticket. */
   sourceKey: string | null;
+  /** When a pending or resolved ticket closes by itself, unless someone writes first. */
+  autoCloseAt: Date | null;
+  autoCloseKind: AutoCloseKind | null;
+  /** When the requester is warned of the auto-close, and whether they were. */
+  autoCloseWarnAt: Date | null;
+  autoCloseWarnedAt: Date | null;
+  /** The first-response target (business hours after opening), and when staff were told it passed. */
+  firstResponseDueAt: Date | null;
+  firstResponseFlaggedAt: Date | null;
+}
+
+/** Why a ticket closes by itself: no answer from the requester, or nothing more after it was resolved. */
+export type AutoCloseKind = 'pending' | 'resolved';
+
+/** A requester's satisfaction rating, one per closing of a ticket. */
+export interface TicketRating {
+  id: number;
+  ticketId: number;
+  closingEventId: number;
+  requesterId: string;
+  score: number;
+  comment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Someone acting on the desk, as the adapter knows them. `roleIds` are Discord role ids or Slack user group ids. */

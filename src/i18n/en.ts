@@ -18,6 +18,8 @@ const VERB: Record<TicketAction, string> = {
   reopen: 'reopen',
   view: 'see',
   list: 'list',
+  rate: 'rate',
+  stats: 'see statistics of',
 };
 
 export function formatBytes(bytes: number, units = ['bytes', 'KB', 'MB', 'GB']): string {
@@ -115,6 +117,12 @@ export const en = {
         return `That is too long: at most ${r.max} characters.`;
       case 'invalid_priority':
         return `"${r.priority}" is not a priority. Use low, normal, high or urgent.`;
+      case 'invalid_rating':
+        return 'A rating goes from 1 to 5.';
+      case 'already_rated':
+        return `You already rated this ticket (${r.score}/5). Thank you!`;
+      case 'rating_not_found':
+        return 'Rate the ticket first, then add a comment.';
     }
   },
 
@@ -242,6 +250,58 @@ export const en = {
     title: (label: string) => `Transcript of ${label}`,
     ready: (label: string) => `Here is the transcript of ${label}.`,
   },
+
+  autoClose: {
+    warning: (label: string, when: string) => `Your ticket ${label} will close automatically ${when} unless you reply. If you still need help, just write here.`,
+    staffWarning: (label: string, when: string) => `${label} will close automatically ${when} unless the requester replies.`,
+    reason: (kind: 'pending' | 'resolved'): string =>
+      kind === 'pending' ? 'closed automatically: no reply from the requester' : 'closed automatically: resolved, with no new message',
+  },
+
+  firstResponse: {
+    overdue: (label: string, category: string, due: string) => `⚠️ ${label} (${category}) has had no answer within its first-response target (due ${due}).`,
+  },
+
+  rating: {
+    prompt: (label: string) => `How did we do on ${label}? Rate the help from 1 (poor) to 5 (great).`,
+    thanks: (score: number) => `Thank you! You rated the help ${score}/5.`,
+    commentTitle: 'Anything to add?',
+    comment: 'Comment (optional)',
+    commentPlaceholder: 'What went well, what could be better',
+    commentThanks: 'Thank you for your comment.',
+  },
+
+  suggestions: {
+    intro: 'Before you open a ticket: these articles may already answer your question.',
+    openAnyway: 'Open my ticket anyway',
+    solved: 'This answered my question',
+    solvedShort: 'It answered me',
+    read: 'Read',
+    dropped: 'Glad it helped! No ticket was opened.',
+    expired: 'This form has expired. Use /ticket again.',
+  },
+
+  stats: {
+    title: (from: string, to: string) => `Support figures from ${from} to ${to}`,
+    opened: (n: number) => `${n} ticket${n === 1 ? '' : 's'} opened`,
+    byStatus: 'By status',
+    byCategory: 'By category',
+    firstResponse: 'First response (business hours)',
+    resolution: 'Resolution (business hours)',
+    durations: (median: number, p90: number, count: number) => `median ${median.toFixed(1)} h · 90% within ${p90.toFixed(1)} h (${count} tickets)`,
+    satisfaction: 'Satisfaction',
+    rated: (average: number, count: number) => `${average.toFixed(1)}/5 from ${count} rating${count === 1 ? '' : 's'}`,
+    perAgent: 'Tickets per agent',
+    agentLine: (name: string, assigned: number, closed: number) => `${name}: ${assigned} assigned, ${closed} closed`,
+    missed: (n: number) => `${n} past the first-response target`,
+    none: 'none',
+    usage: 'Give a number of days, for example `/ticket stats 30`.',
+  },
+
+  /** How the desk signs what it does by itself. */
+  deskName: 'Support desk',
+
+  transcriptAttached: 'The transcript of the conversation is attached.',
 
   slack: {
     staffHint: (prefix: string) => `Reply in this thread to answer the requester. A message starting with "${prefix}" stays internal.`,

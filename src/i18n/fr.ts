@@ -19,6 +19,8 @@ const VERB: Record<TicketAction, string> = {
   reopen: 'rouvrir',
   view: 'voir',
   list: 'lister',
+  rate: 'noter',
+  stats: 'voir les statistiques de',
 };
 const bytes = (n: number) => formatBytes(n, ['octets', 'Ko', 'Mo', 'Go']).replace('.', ',');
 const list = (items: readonly string[]) => items.join(', ');
@@ -106,6 +108,12 @@ export const fr: Catalog = {
         return `C'est trop long : ${r.max} caractères au maximum.`;
       case 'invalid_priority':
         return `« ${r.priority} » n'est pas une priorité. Utilisez low, normal, high ou urgent.`;
+      case 'invalid_rating':
+        return 'Une note va de 1 à 5.';
+      case 'already_rated':
+        return `Vous avez déjà noté ce ticket (${r.score}/5). Merci !`;
+      case 'rating_not_found':
+        return "Notez d'abord le ticket, puis ajoutez un commentaire.";
     }
   },
 
@@ -233,6 +241,56 @@ export const fr: Catalog = {
     title: (label) => `Transcription de ${label}`,
     ready: (label) => `Voici la transcription de ${label}.`,
   },
+
+  autoClose: {
+    warning: (label, when) => `Votre ticket ${label} sera fermé automatiquement ${when} sans réponse de votre part. Si vous avez encore besoin d'aide, écrivez simplement ici.`,
+    staffWarning: (label, when) => `${label} sera fermé automatiquement ${when} sans réponse du demandeur.`,
+    reason: (kind) => (kind === 'pending' ? 'fermé automatiquement : pas de réponse du demandeur' : 'fermé automatiquement : résolu, sans nouveau message'),
+  },
+
+  firstResponse: {
+    overdue: (label, category, due) => `⚠️ ${label} (${category}) n'a pas eu de réponse dans le délai de première réponse (échéance ${due}).`,
+  },
+
+  rating: {
+    prompt: (label) => `Comment avons-nous géré ${label} ? Notez l'aide de 1 (mauvaise) à 5 (excellente).`,
+    thanks: (score) => `Merci ! Vous avez noté l'aide ${score}/5.`,
+    commentTitle: 'Quelque chose à ajouter ?',
+    comment: 'Commentaire (facultatif)',
+    commentPlaceholder: 'Ce qui a bien marché, ce qui pourrait être mieux',
+    commentThanks: 'Merci pour votre commentaire.',
+  },
+
+  suggestions: {
+    intro: "Avant d'ouvrir un ticket : ces articles répondent peut-être déjà à votre question.",
+    openAnyway: 'Ouvrir mon ticket quand même',
+    solved: "Cela a répondu à ma question",
+    solvedShort: "C'est réglé",
+    read: 'Lire',
+    dropped: "Tant mieux ! Aucun ticket n'a été ouvert.",
+    expired: 'Ce formulaire a expiré. Utilisez /ticket à nouveau.',
+  },
+
+  stats: {
+    title: (from, to) => `Chiffres du support du ${from} au ${to}`,
+    opened: (n) => `${n} ticket${n > 1 ? 's' : ''} ouvert${n > 1 ? 's' : ''}`,
+    byStatus: 'Par statut',
+    byCategory: 'Par catégorie',
+    firstResponse: 'Première réponse (heures ouvrées)',
+    resolution: 'Résolution (heures ouvrées)',
+    durations: (median, p90, count) => `médiane ${median.toFixed(1).replace('.', ',')} h · 90 % en moins de ${p90.toFixed(1).replace('.', ',')} h (${count} tickets)`,
+    satisfaction: 'Satisfaction',
+    rated: (average, count) => `${average.toFixed(1).replace('.', ',')}/5 sur ${count} note${count > 1 ? 's' : ''}`,
+    perAgent: 'Tickets par agent',
+    agentLine: (name, assigned, closed) => `${name} : ${assigned} assigné${assigned > 1 ? 's' : ''}, ${closed} fermé${closed > 1 ? 's' : ''}`,
+    missed: (n) => `${n} au-delà du délai de première réponse`,
+    none: 'aucun',
+    usage: 'Indiquez un nombre de jours, par exemple `/ticket stats 30`.',
+  },
+
+  deskName: 'Le support',
+
+  transcriptAttached: 'La transcription de la conversation est jointe.',
 
   slack: {
     staffHint: (prefix) => `Répondez dans ce fil pour écrire au demandeur. Un message qui commence par « ${prefix} » reste interne.`,

@@ -24,3 +24,12 @@ export function catalog(language: Language): Catalog {
 export function wordsFor(locale: string | null | undefined, fallback: Language): Catalog {
   return CATALOGS[languageFor(locale, fallback)];
 }
+
+/**
+ * A date and time for text that cannot carry a platform's own timestamp markup: in the desk's time zone,
+ * in the reader's language, with the zone named.
+ */
+export function formatWhen(date: Date, language: Language, timeZone = 'UTC'): string {
+  const text = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(date);
+  return `${text} (${timeZone})`;
+}

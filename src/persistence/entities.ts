@@ -6,6 +6,7 @@ import type {
   Ticket,
   TicketEvent,
   TicketMessage,
+  TicketRating,
 } from '../core/index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -82,6 +83,12 @@ export function createEntities(dialect: Dialect) {
       closedById: { ...nullableRef(), name: 'closed_by_id' },
       closeReason: { type: 'text', nullable: true, name: 'close_reason' },
       sourceKey: { type: 'varchar', length: 200, nullable: true, name: 'source_key' },
+      autoCloseAt: { ...nullableAt, name: 'auto_close_at' },
+      autoCloseKind: { ...nullableRef(16), name: 'auto_close_kind' },
+      autoCloseWarnAt: { ...nullableAt, name: 'auto_close_warn_at' },
+      autoCloseWarnedAt: { ...nullableAt, name: 'auto_close_warned_at' },
+      firstResponseDueAt: { ...nullableAt, name: 'first_response_due_at' },
+      firstResponseFlaggedAt: { ...nullableAt, name: 'first_response_flagged_at' },
     },
     indices: [
       { name: 'ux_tickets_desk_number', columns: ['deskId', 'number'], unique: true },
@@ -91,6 +98,10 @@ export function createEntities(dialect: Dialect) {
       { name: 'ix_tickets_desk_status', columns: ['deskId', 'status', 'number'] },
       { name: 'ix_tickets_desk_requester', columns: ['deskId', 'requesterId', 'status'] },
       { name: 'ix_tickets_desk_assignee', columns: ['deskId', 'assigneeId', 'status'] },
+      { name: 'ix_tickets_auto_close', columns: ['autoCloseAt'] },
+      { name: 'ix_tickets_auto_close_warn', columns: ['autoCloseWarnAt'] },
+      { name: 'ix_tickets_first_response_due', columns: ['firstResponseDueAt'] },
+      { name: 'ix_tickets_desk_created', columns: ['deskId', 'createdAt'] },
     ],
   });
 
@@ -225,6 +236,30 @@ export function createEntities(dialect: Dialect) {
     indices: [{ name: 'ix_processed_events_at', columns: ['processedAt'] }],
   });
 
+  const RatingEntity = new EntitySchema<WithRelations<TicketRating, 'ticket' | 'closing'>>({
+    name: 'TicketRating',
+    tableName: 'ticket_ratings',
+    columns: {
+      id,
+      ticketId: { type: 'integer', name: 'ticket_id' },
+      closingEventId: { type: 'integer', name: 'closing_event_id' },
+      requesterId: { ...ref(), name: 'requester_id' },
+      score: { type: 'integer' },
+      comment: { type: 'text', nullable: true },
+      createdAt: { ...at, name: 'created_at' },
+      updatedAt: { ...at, name: 'updated_at' },
+    },
+    relations: {
+      ticket: { type: 'many-to-one', target: 'Ticket', joinColumn: { name: 'ticket_id' }, onDelete: 'CASCADE' },
+      closing: { type: 'many-to-one', target: 'TicketEvent', joinColumn: { name: 'closing_event_id' }, onDelete: 'CASCADE' },
+    },
+    indices: [
+      { name: 'ux_ticket_ratings_closing', columns: ['closingEventId'], unique: true },
+      { name: 'ix_ticket_ratings_ticket', columns: ['ticketId'] },
+      { name: 'ix_ticket_ratings_created', columns: ['createdAt'] },
+    ],
+  });
+
   const DeskCounterEntity = new EntitySchema<DeskCounterRow>({
     name: 'DeskCounter',
     tableName: 'desk_counters',
@@ -244,6 +279,7 @@ export function createEntities(dialect: Dialect) {
     ParticipantEntity,
     ProcessedEventEntity,
     DeskCounterEntity,
+    RatingEntity,
   };
 }
 

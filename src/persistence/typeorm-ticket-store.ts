@@ -1,4 +1,4 @@
-import { In, IsNull, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
   Attachment,
   FindOptions,
@@ -13,6 +13,7 @@ import type {
   TicketEvent,
   TicketMessage,
   TicketQuery,
+  TicketRating,
   TicketSpaceRef,
   TicketStore,
   TicketTransaction,
@@ -87,6 +88,7 @@ class TypeormTicketTransaction implements TicketTransaction {
   private readonly attachments: Repository<Attachment>;
   private readonly events: Repository<TicketEvent>;
   private readonly participants: Repository<Participant>;
+  private readonly ratings: Repository<TicketRating>;
 
   constructor(
     private readonly manager: EntityManager,
@@ -100,6 +102,7 @@ class TypeormTicketTransaction implements TicketTransaction {
     this.attachments = manager.getRepository(entities.AttachmentEntity);
     this.events = manager.getRepository(entities.EventEntity);
     this.participants = manager.getRepository(entities.ParticipantEntity);
+    this.ratings = manager.getRepository(entities.RatingEntity) as unknown as Repository<TicketRating>;
   }
 
   private param(index: number): string {
@@ -331,6 +334,65 @@ class TypeormTicketTransaction implements TicketTransaction {
 
   async removeParticipant(ticketId: number, userId: string): Promise<void> {
     await this.participants.delete({ ticketId, userId });
+  }
+
+  findDueAutoCloseWarnings(now: Date, limit: number): Promise<Ticket[]> {
+    return this.tickets.find({
+      where: { autoCloseWarnAt: LessThanOrEqual(now), autoCloseWarnedAt: IsNull(), autoCloseAt: MoreThan(now), status: In(['pending', 'resolved']) },
+      order: { autoCloseWarnAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  findDueAutoCloses(now: Date, limit: number): Promise<Ticket[]> {
+    return this.tickets.find({ where: { autoCloseAt: LessThanOrEqual(now), status: In(['pending', 'resolved']) }, order: { autoCloseAt: 'ASC' }, take: limit });
+  }
+
+  findOverdueFirstResponses(now: Date, limit: number): Promise<Ticket[]> {
+    return this.tickets.find({
+      where: { firstResponseDueAt: LessThanOrEqual(now), firstResponseAt: IsNull(), firstResponseFlaggedAt: IsNull(), status: In(['open', 'pending', 'resolved']) },
+      order: { firstResponseDueAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async markAutoCloseWarned(ticketId: number, autoCloseAt: Date, now: Date): Promise<boolean> {
+    const result = await this.tickets.update({ id: ticketId, autoCloseWarnedAt: IsNull(), autoCloseAt }, { autoCloseWarnedAt: now });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async markFirstResponseFlagged(ticketId: number, now: Date): Promise<boolean> {
+    const result = await this.tickets.update({ id: ticketId, firstResponseFlaggedAt: IsNull(), firstResponseAt: IsNull() }, { firstResponseFlaggedAt: now });
+    return (result.affected ?? 0) > 0;
+  }
+
+  listTicketsCreatedBetween(deskId: string, platform: Platform, from: Date, to: Date, categoryKeys?: readonly string[]): Promise<Ticket[]> {
+    const qb = this.tickets
+      .createQueryBuilder('t')
+      .where('t.desk_id = :deskId AND t.platform = :platform AND t.created_at >= :from AND t.created_at < :to', { deskId, platform, from, to });
+    if (categoryKeys) qb.andWhere('t.category_key IN (:...categoryKeys)', { categoryKeys });
+    return qb.orderBy('t.number', 'ASC').getMany();
+  }
+
+  latestClosing(ticketId: number): Promise<TicketEvent | null> {
+    return this.events.findOne({ where: { ticketId, type: 'closed' }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  findRatingByClosing(closingEventId: number): Promise<TicketRating | null> {
+    return this.ratings.findOne({ where: { closingEventId } });
+  }
+
+  async insertRating(rating: Omit<TicketRating, 'id'>): Promise<TicketRating> {
+    const result = await this.ratings.insert(rating);
+    return { ...rating, id: Number(result.identifiers[0]!.id) };
+  }
+
+  async updateRatingComment(id: number, comment: string | null, at: Date): Promise<void> {
+    await this.ratings.update({ id }, { comment, updatedAt: at });
+  }
+
+  listRatingsOf(ticketIds: readonly number[]): Promise<TicketRating[]> {
+    return ticketIds.length === 0 ? Promise.resolve([]) : this.ratings.find({ where: { ticketId: In([...ticketIds]) } });
   }
 
   async markProcessed(key: string, at: Date): Promise<boolean> {

@@ -89,15 +89,15 @@ describe('staff at work on Discord', () => {
   it('GIVEN tickets WHEN /tickets filters them THEN staff see their categories and members only their own', async () => {
     const { discord, seed } = world;
     const bobs = await openTicket(world, { user: seed.users.bob, subject: 'Bob needs a refund' });
-    const list = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.mia, name: 'tickets', options: { requester: seed.users.bob, status: 'all' } });
+    const list = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.mia, name: 'tickets', subcommand: 'list', options: { requester: seed.users.bob, status: 'all' } });
     const text = await answerOf(list);
     expect(text).toContain('1 ticket (all)');
     expect(text).toContain(`[${bobs.number}]`);
-    const mine = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.bob, name: 'tickets', options: { status: 'all' } });
+    const mine = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.bob, name: 'tickets', subcommand: 'list', options: { status: 'all' } });
     const own = await answerOf(mine);
     expect(own).toContain(bobs.number);
     expect(own).not.toContain('Staff toolkit');
-    const search = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.anna, name: 'tickets', options: { search: 'refund', status: 'all' } });
+    const search = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.anna, name: 'tickets', subcommand: 'list', options: { search: 'refund', status: 'all' } });
     expect(await answerOf(search)).toContain(bobs.number);
   });
 

@@ -103,7 +103,7 @@ describe('a ticket from /ticket to closed, on Discord', () => {
     await statusShown(threadId, cardId, '🔒');
     await vi.waitFor(() => expect(discord.channel(threadId)).toMatchObject({ thread_metadata: { archived: true, locked: true } }));
     expect(discord.messagesIn(threadId).some((m) => m.content === 'Mia closed this ticket: Refund issued')).toBe(true);
-    const closedDm = discord.dmsTo(seed.users.alice).at(-1)!;
+    const closedDm = discord.dmsTo(seed.users.alice).findLast((m) => m.content.includes('was closed'))!;
     expect(closedDm.content).toContain('Your ticket CS-0001 was closed: Refund issued');
     expect(closedDm.content).toContain('reopen it within 7 days');
     // The 🔒 and the notice went in before the thread was archived (an archived thread takes neither).
