@@ -113,7 +113,14 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
               .setMaxValue(366),
           ),
       ),
-    command({ en: 'transcript', fr: 'transcription' }, { en: "Get a ticket's transcript", fr: "Obtenir la transcription d'un ticket" }).addStringOption(ticketOption),
+    command({ en: 'transcript', fr: 'transcription' }, { en: "Get a ticket's transcript", fr: "Obtenir la transcription d'un ticket" })
+      .addStringOption(ticketOption)
+      .addStringOption((o) =>
+        named(o, { en: 'format', fr: 'format' }, { en: 'A web page (default) or a JSON export', fr: 'Une page web (par défaut) ou un export JSON' }).addChoices(
+          { name: 'Web page (HTML)', name_localizations: { fr: 'Page web (HTML)' }, value: 'html' },
+          { name: 'JSON export', name_localizations: { fr: 'Export JSON' }, value: 'json' },
+        ),
+      ),
   ];
   return builders.map((b) => b.toJSON());
 }

@@ -18,7 +18,8 @@ import {
   type RepliableInteraction,
   type User,
 } from 'discord.js';
-import { isStaff, may, refuse, type Actor, type DeskConfig, type DeskStats, type Ticket, type TicketFilter, type TicketRecord } from '../../src/core/index.js';
+import { isStaff, may, refuse, type Actor, type DeskConfig, type DeskStats, type Ticket, type TicketFilter } from '../../src/core/index.js';
+import { ticketTranscript } from '../../src/transcripts/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { UserFacingError, type DiscordDesk } from './discord-desk.js';
 import { categoryName, ids, plain, STATUS_EMOJI, truncate } from './render.js';
@@ -361,17 +362,18 @@ export class StaffCommands {
     await interaction.editReply({ content: '', embeds: [embed], components, allowedMentions: { parse: [] } });
   }
 
-  /** `/transcript`: the ticket's whole conversation as a text file; internal notes only for staff. */
+  /** `/transcript`: the ticket's whole conversation as a web page (or JSON); internal notes only for staff. */
   async onTranscript(interaction: ChatInputCommandInteraction): Promise<void> {
     const ticket = await this.targetTicket(interaction);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const record = await this.dd.service.record(ticket.id, this.actor(interaction));
-    const label = this.dd.label(ticket);
-    const text = transcriptText(record, label, categoryName(this.dd.deskOf(ticket), ticket.categoryKey));
-    await interaction.editReply({
-      content: this.words(interaction).transcript.ready(label),
-      files: [new AttachmentBuilder(Buffer.from(text, 'utf8'), { name: `${label}-transcript.txt` })],
+    const t = this.words(interaction);
+    const file = await ticketTranscript(this.dd.service, this.dd.context.storage, ticket.id, {
+      format: interaction.options.getString('format') === 'json' ? 'json' : 'html',
+      language: t.language,
+      actor: this.actor(interaction),
+      now: this.dd.context.clock.now(),
     });
+    await interaction.editReply({ content: t.transcript.ready(this.dd.label(ticket)), files: [new AttachmentBuilder(file.bytes, { name: file.name })] });
   }
 
   /**
@@ -452,30 +454,4 @@ export function statsEmbed(t: Catalog, desk: DeskConfig, stats: DeskStats): Embe
         value: truncate(stats.perAgent.map((a) => t.stats.agentLine(plain(a.agentName), a.assigned, a.closed)).join('\n') || t.stats.none, 1024),
       },
     );
-}
-
-/** A plain-text transcript: every message with author, time, edits, deletions and files; then the events. */
-export function transcriptText(record: TicketRecord, label: string, category: string): string {
-  const { ticket } = record;
-  const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-  const lines = [
-    `${label} · ${ticket.subject}`,
-    `Category: ${category} · Status: ${ticket.status} · Priority: ${ticket.priority}`,
-    `Requester: ${ticket.requesterName} (${ticket.requesterId}) · Opened: ${when(ticket.createdAt)}${ticket.closedAt ? ` · Closed: ${when(ticket.closedAt)}` : ''}`,
-    ...ticket.answers.map((a) => `${a.label}: ${a.value}`),
-    '',
-  ];
-  for (const m of record.messages) {
-    const marks = [m.visibility === 'internal' ? 'internal note' : '', m.editedAt ? `edited ${when(m.editedAt)}` : '', m.deletedAt ? `deleted ${when(m.deletedAt)}` : '']
-      .filter(Boolean)
-      .join(', ');
-    lines.push(`[${when(m.createdAt)}] ${m.authorName} (${m.authorRole})${marks ? ` [${marks}]` : ''}:`);
-    lines.push(...m.body.split('\n').map((l) => `    ${l}`));
-    for (const a of m.attachments) lines.push(`    📎 ${a.name} (${a.contentType}, ${a.size} bytes, sha256 ${a.sha256})`);
-  }
-  lines.push('', 'Events:');
-  for (const e of record.events) {
-    lines.push(`[${when(e.createdAt)}] ${e.type} by ${e.actorName}${e.fromStatus || e.toStatus ? ` (${e.fromStatus ?? '-'} → ${e.toStatus ?? '-'})` : ''}${e.reason ? `: ${e.reason}` : ''}`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, time, TimestampStyles } from 'discord.js';
+import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, time, TimestampStyles } from 'discord.js';
+import { ticketTranscript } from '../../src/transcripts/index.js';
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
@@ -96,18 +97,23 @@ export class TicketUpdates implements TicketNotifier {
     await this.dd.archive(ticket);
     const r = this.dd.requesterWords(ticket);
     const label = this.dd.label(ticket);
-    if (by.id !== ticket.requesterId) {
-      const days = desk.autoClose.requesterReopenDays;
-      await this.dd.dmRequester(ticket, {
-        content: [r.dm.closed(label, closingReason(r, change)), days > 0 ? r.dm.closedReopen(days) : ''].filter(Boolean).join('\n'),
-        components: days > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(ids.button('reopen', ticket.id)).setLabel(r.buttons.reopen).setStyle(ButtonStyle.Secondary))] : [],
-      });
-    }
+    const now = this.dd.context.clock.now();
+    const requesterCopy = await ticketTranscript(this.dd.service, this.dd.context.storage, ticket.id, { format: 'html', language: r.language, staffCopy: false, now });
+    const days = desk.autoClose.requesterReopenDays;
+    await this.dd.dmRequester(ticket, {
+      content: [by.id !== ticket.requesterId ? r.dm.closed(label, closingReason(r, change)) : '', days > 0 ? r.dm.closedReopen(days) : '', r.transcriptAttached].filter(Boolean).join('\n'),
+      files: [new AttachmentBuilder(requesterCopy.bytes, { name: requesterCopy.name })],
+      components: days > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(ids.button('reopen', ticket.id)).setLabel(r.buttons.reopen).setStyle(ButtonStyle.Secondary))] : [],
+    });
     if (desk.askForRating) {
       const scores = [1, 2, 3, 4, 5].map((score) => new ButtonBuilder().setCustomId(ids.rate(ticket.id, score)).setLabel('★'.repeat(score)).setStyle(ButtonStyle.Secondary));
       await this.dd.dmRequester(ticket, { content: r.rating.prompt(label), components: [new ActionRowBuilder<ButtonBuilder>().addComponents(scores)] });
     }
-    await this.dd.postToLog(desk, { content: `${label} · ${t.notices.closed(plain(by.name), closingReason(t, change))}` });
+    const staffCopy = await ticketTranscript(this.dd.service, this.dd.context.storage, ticket.id, { format: 'html', language: t.language, staffCopy: true, now });
+    await this.dd.postToLog(desk, {
+      content: `${label} · ${t.notices.closed(plain(by.name), closingReason(t, change))}`,
+      files: [new AttachmentBuilder(staffCopy.bytes, { name: staffCopy.name })],
+    });
   }
 
   /** The scheduler closed the ticket: shown like any closing, by the desk. */

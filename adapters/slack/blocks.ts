@@ -186,14 +186,16 @@ export function staffCard(t: Catalog, desk: DeskConfig, ticket: Ticket, label: s
       fields: ticket.answers.slice(0, 10).map((a) => ({ type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(a.label)}*\n${escapeMrkdwn(a.value)}`, 2000) })),
     });
   }
-  const buttons =
-    ticket.status === 'closed'
+  const buttons = [
+    ...(ticket.status === 'closed'
       ? [button(t.buttons.reopen, ACTIONS.reopen, ticket.id)]
       : [
           ...(ticket.assigneeId ? [] : [button(t.buttons.claim, ACTIONS.claim, ticket.id, 'primary')]),
           ...(ticket.status === 'resolved' ? [] : [button(t.buttons.resolve, ACTIONS.resolve, ticket.id)]),
           button(t.buttons.close, ACTIONS.close, ticket.id, 'danger'),
-        ];
+        ]),
+    button(t.buttons.transcript, ACTIONS.transcript, ticket.id),
+  ];
   blocks.push({ type: 'actions', block_id: 'ticket_actions', elements: buttons });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(t.slack.staffHint(desk.slack?.notePrefix ?? 'note:')) }] });
   return blocks;
@@ -214,7 +216,10 @@ export function requesterCard(t: Catalog, desk: DeskConfig, ticket: Ticket, labe
     {
       type: 'actions',
       block_id: 'ticket_actions',
-      elements: [ticket.status === 'closed' ? button(t.buttons.reopen, ACTIONS.reopen, ticket.id) : button(t.buttons.close, ACTIONS.close, ticket.id, 'danger')],
+      elements: [
+        ticket.status === 'closed' ? button(t.buttons.reopen, ACTIONS.reopen, ticket.id) : button(t.buttons.close, ACTIONS.close, ticket.id, 'danger'),
+        button(t.buttons.transcript, ACTIONS.transcript, ticket.id),
+      ],
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(ticket.status === 'closed' ? t.slack.requesterClosedHint : t.slack.requesterHint) }] },
   ];

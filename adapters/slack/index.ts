@@ -79,6 +79,12 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
         case 'stats':
           await say(await actions.stats(body.team_id, await sd.actor(body.user_id), command.days, t));
           return;
+        case 'transcript': {
+          const ticket = await sd.service.ticketByReference('slack', body.team_id, command.reference ?? '');
+          await actions.transcript(ticket, await sd.actor(body.user_id), command.format, t, null);
+          await say(t.transcript.ready(sd.label(ticket)));
+          return;
+        }
       }
       if (!command.reference) {
         await say(t.slack.numberNeeded);
@@ -112,6 +118,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     [ACTIONS.resolve, 'resolve'],
     [ACTIONS.close, 'close'],
     [ACTIONS.reopen, 'reopen'],
+    [ACTIONS.transcript, 'transcript'],
   ] as const) {
     app.action(actionId, async ({ ack, body, action, respond }) => {
       await ack();
@@ -124,6 +131,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
         const t = await sd.words(body.user.id, sd.deskOf(ticket));
         if (kind === 'claim') await actions.claim(ticket, actor);
         else if (kind === 'resolve') await actions.resolve(ticket, actor);
+        else if (kind === 'transcript') await actions.transcript(ticket, actor, 'html', t, { channel: body.channel?.id ?? null, threadTs: body.message?.ts ?? null });
         else await actions.askReason(kind, ticket, actor, body.trigger_id, t);
       });
     });

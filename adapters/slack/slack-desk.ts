@@ -67,6 +67,8 @@ export class SlackDesk {
   private readonly people = new Map<string, Person>();
   botUserId = '';
   botId = '';
+  /** The workspace's address (`https://name.slack.com/`), for links to messages. */
+  teamUrl = '';
 
   constructor(
     readonly context: AdapterContext,
@@ -97,6 +99,7 @@ export class SlackDesk {
     const auth = await this.client.auth.test();
     this.botUserId = String(auth.user_id ?? '');
     this.botId = String(auth.bot_id ?? '');
+    this.teamUrl = String(auth.url ?? '');
   }
 
   async loadIndex(): Promise<void> {
@@ -117,6 +120,11 @@ export class SlackDesk {
 
   isOwn(channel: string, ts: string | undefined, botId?: string, user?: string): boolean {
     return (!!botId && botId === this.botId) || (!!user && user === this.botUserId) || (!!ts && this.posted.has(`${channel}:${ts}`));
+  }
+
+  /** A link to a message (a ticket's root), built as Slack builds permalinks. */
+  messageUrl(channel: string, ts: string): string | null {
+    return this.teamUrl ? `${this.teamUrl.replace(/\/?$/, '/')}archives/${channel}/p${ts.replace('.', '')}` : null;
   }
 
   deskForTeam(teamId: string | null | undefined): DeskConfig {
@@ -201,6 +209,11 @@ export class SlackDesk {
     const uploads = [];
     for (const file of files) uploads.push({ file: Buffer.from(await this.context.storage.get(file.storageKey)), filename: file.name });
     await this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, initial_comment: comment, file_uploads: uploads });
+  }
+
+  /** Uploads one generated file (a transcript, an export) into a conversation or thread. */
+  async uploadFile(channel: string, threadTs: string | null, name: string, bytes: Buffer, comment: string): Promise<void> {
+    await this.client.filesUploadV2({ channel_id: channel, ...(threadTs ? { thread_ts: threadTs } : {}), initial_comment: comment, file_uploads: [{ file: bytes, filename: name }] });
   }
 
   /** Posts in a thread as the bot (or as someone, with their name and avatar) and remembers it as its own. */

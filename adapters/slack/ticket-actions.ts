@@ -1,5 +1,6 @@
 import { isStaff, may, refuse, type Actor, type DeskStats, type Ticket, type TicketFilter, type TicketStatus } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
+import { ticketTranscript } from '../../src/transcripts/index.js';
 import { CLOSE_CALLBACK, REOPEN_CALLBACK, reasonView, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { SlackDesk } from './slack-desk.js';
@@ -21,7 +22,11 @@ const STATUS_WORDS: Record<string, TicketFilter['status']> = {
   active: 'active',
 };
 
-const VERBS: Record<string, 'close' | 'reopen' | 'claim' | 'list' | 'help' | 'new' | 'stats'> = {
+const VERBS: Record<string, 'close' | 'reopen' | 'claim' | 'list' | 'help' | 'new' | 'stats' | 'transcript' | 'export'> = {
+  transcript: 'transcript',
+  transcription: 'transcript',
+  export: 'export',
+  exporter: 'export',
   stats: 'stats',
   statistiques: 'stats',
   close: 'close',
@@ -45,6 +50,7 @@ export type TicketCommand =
   | { verb: 'help' }
   | { verb: 'list'; status: TicketFilter['status'] }
   | { verb: 'stats'; days: number }
+  | { verb: 'transcript'; reference: string | null; format: 'html' | 'json' }
   | { verb: 'close' | 'reopen' | 'claim'; reference: string | null; reason: string | null }
   | { verb: 'unknown'; word: string };
 
@@ -59,6 +65,9 @@ export function parseTicketCommand(text: string, categoryKeys: readonly string[]
   if (verb === 'new') return { verb, category: words[1]?.toLowerCase() ?? null };
   if (verb === 'help') return { verb };
   if (verb === 'list') return { verb, status: STATUS_WORDS[words[1]?.toLowerCase() ?? 'active'] ?? 'active' };
+  if (verb === 'transcript' || verb === 'export') {
+    return { verb: 'transcript', reference: words[1] ?? null, format: verb === 'export' || words[2]?.toLowerCase() === 'json' ? 'json' : 'html' };
+  }
   if (verb === 'stats') {
     const days = Number(words[1] ?? 30);
     return { verb, days: Number.isInteger(days) && days >= 1 && days <= 366 ? days : 30 };
@@ -110,6 +119,22 @@ export class TicketActions {
     await this.sd.client.views.open({ trigger_id: triggerId, view: view as never });
   }
 
+  /**
+   * A transcript (HTML) or export (JSON) for someone who may see the ticket: into the thread the button was
+   * pressed in, else into their DM with the bot. Internal notes only for staff.
+   */
+  async transcript(ticket: Ticket, actor: Actor, format: 'html' | 'json', t: Catalog, where: { channel: string | null; threadTs: string | null } | null): Promise<void> {
+    const file = await ticketTranscript(this.sd.service, this.sd.context.storage, ticket.id, { format, language: t.language, actor, now: this.sd.context.clock.now() });
+    let channel = where?.channel ?? null;
+    let threadTs = where?.threadTs ?? null;
+    if (!channel) {
+      const dm = await this.sd.client.conversations.open({ users: actor.id });
+      channel = String(dm.channel?.id);
+      threadTs = null;
+    }
+    await this.sd.uploadFile(channel, threadTs, file.name, file.bytes, t.transcript.ready(this.sd.label(ticket)));
+  }
+
   /** `/ticket stats [days]`: figures for staff over the last days. */
   async stats(teamId: string, actor: Actor, days: number, t: Catalog): Promise<string> {
     const desk = this.sd.deskForTeam(teamId);
@@ -142,7 +167,11 @@ export class TicketActions {
     const lines = tickets.map((ticket) => {
       const found = desk.categories.find((c) => c.key === ticket.categoryKey);
       const category = found ? `${found.emoji ? `${found.emoji} ` : ''}${found.label}` : ticket.categoryKey;
-      return `:${STATUS_REACTION[ticket.status as TicketStatus]}: *${this.sd.label(ticket)}* · ${t.staffStatus(ticket.status)} · ${escapeMrkdwn(category)} · ${escapeMrkdwn(ticket.subject)} · <@${ticket.requesterId}>`;
+      // Requesters get a link to their own thread, staff to the staff thread.
+      const own = ticket.requesterId === actor.id && ticket.requesterChannelId && ticket.requesterThreadId;
+      const url = own ? this.sd.messageUrl(ticket.requesterChannelId!, ticket.requesterThreadId!) : ticket.channelId && ticket.threadId ? this.sd.messageUrl(ticket.channelId, ticket.threadId) : null;
+      const label = url ? `<${url}|${this.sd.label(ticket)}>` : this.sd.label(ticket);
+      return `:${STATUS_REACTION[ticket.status as TicketStatus]}: *${label}* · ${t.staffStatus(ticket.status)} · ${escapeMrkdwn(category)} · ${escapeMrkdwn(ticket.subject)} · <@${ticket.requesterId}>`;
     });
     return [t.list.title(tickets.length, statusWord), ...lines].join('\n');
   }

@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { ticketTranscript } from '../../src/transcripts/index.js';
 import { ACTIONS } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import type { SlackDesk } from './slack-desk.js';
@@ -65,8 +66,22 @@ export class TicketUpdates implements TicketNotifier {
         ],
       });
     }
+    await this.shareTranscripts(ticket, t, r);
     const log = desk.slack?.logChannelId;
     if (log) await this.sd.post(log, null, escapeMrkdwn(`${this.sd.label(ticket)} · ${t.notices.closed(by.name, closingReason(t, change))}`)).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not post to the Slack log channel'));
+  }
+
+  /** The staff copy of the transcript to the log channel (else the staff thread), the requester's copy to their thread. */
+  private async shareTranscripts(ticket: Ticket, t: Catalog, r: Catalog): Promise<void> {
+    const now = this.sd.context.clock.now();
+    const staff = await ticketTranscript(this.sd.service, this.sd.context.storage, ticket.id, { format: 'html', language: t.language, staffCopy: true, now });
+    const log = this.sd.deskOf(ticket).slack?.logChannelId;
+    if (log) await this.sd.uploadFile(log, null, staff.name, staff.bytes, t.transcript.ready(this.sd.label(ticket)));
+    else if (ticket.channelId && ticket.threadId) await this.sd.uploadFile(ticket.channelId, ticket.threadId, staff.name, staff.bytes, t.transcript.ready(this.sd.label(ticket)));
+    if (ticket.requesterChannelId && ticket.requesterThreadId) {
+      const own = await ticketTranscript(this.sd.service, this.sd.context.storage, ticket.id, { format: 'html', language: r.language, staffCopy: false, now });
+      await this.sd.uploadFile(ticket.requesterChannelId, ticket.requesterThreadId, own.name, own.bytes, r.transcriptAttached);
+    }
   }
 
   async closedAutomatically(change: TicketChange): Promise<void> {

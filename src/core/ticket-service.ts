@@ -349,14 +349,15 @@ export class TicketService {
           this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to }),
         );
       }
+      // The ticket's clock is the desk's (`now`); the message keeps the platform's own timestamp (`at`).
       if (!internal && role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
-        ticket.firstResponseAt = at;
+        ticket.firstResponseAt = now;
         firstResponse = true;
       }
       if (!internal) {
-        if (at > ticket.lastActivityAt) ticket.lastActivityAt = at;
+        ticket.lastActivityAt = now;
         // Any public message restarts the auto-close timer (or ends it, when the ticket is open again).
-        Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, at));
+        Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, now));
       }
       ticket.updatedAt = now;
       await tx.updateTicket(ticket);
@@ -775,18 +776,24 @@ export class TicketService {
 
   /** A ticket with its messages and events, for transcripts and exports; internal notes for staff only. */
   async record(ticketId: number, actor: Actor): Promise<TicketRecord> {
-    return this.act(ticketId, actor, 'view', async ({ tx, ticket, standing }) => {
-      const includesInternal = isStaff(standing);
-      const messages = await tx.listMessages(ticket.id, { includeInternal: includesInternal });
+    const standing = await this.standingOn(ticketId, actor);
+    if (!may('view', standing)) refuse({ code: 'not_allowed', action: 'view' });
+    return this.systemRecord(ticketId, isStaff(standing));
+  }
+
+  /** A ticket's record for the desk itself (transcripts it posts on its own): staff copy or requester copy. */
+  async systemRecord(ticketId: number, includeInternal: boolean): Promise<TicketRecord> {
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, false);
+      const messages = await tx.listMessages(ticket.id, { includeInternal });
       const events = await tx.listEvents(ticket.id);
       const shown = new Set(messages.map((m) => m.id));
       const revisions: TicketRecord['revisions'] = {};
       for (const revision of await tx.listTicketRevisions(ticket.id)) {
-        if (!shown.has(revision.messageId)) continue;
-        (revisions[revision.messageId] ??= []).push({ body: revision.body, replacedAt: revision.replacedAt });
+        if (shown.has(revision.messageId)) (revisions[revision.messageId] ??= []).push({ body: revision.body, replacedAt: revision.replacedAt });
       }
-      return { ticket, messages, events, revisions, includesInternal };
-    }, false);
+      return { ticket, messages, events, revisions, includesInternal: includeInternal };
+    });
   }
 
   /** What the actor may do on a ticket, for adapters that show or hide buttons. */

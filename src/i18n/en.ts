@@ -176,6 +176,7 @@ export const en = {
     join: 'Join the ticket',
     confirmClose: 'Yes, close it',
     cancel: 'Cancel',
+    transcript: 'Transcript',
     older: 'Older tickets',
   },
 
@@ -319,6 +320,8 @@ export const en = {
       '`/ticket close 42 reason`: close a ticket',
       '`/ticket reopen 42 reason`: reopen a closed ticket',
       '`/ticket claim 42`: take charge of a ticket (staff)',
+      '`/ticket transcript 42`, `/ticket export 42`: the conversation as a web page, or as JSON',
+      '`/ticket stats [days]`: support figures (staff)',
     ].join('\n'),
     unknownCommand: (word: string) => `"${word}" is not something /ticket can do.`,
     numberNeeded: 'Give the ticket number, for example `/ticket close 42 Solved by the refund`.',

@@ -167,6 +167,7 @@ export const fr: Catalog = {
     join: 'Rejoindre le ticket',
     confirmClose: 'Oui, le fermer',
     cancel: 'Annuler',
+    transcript: 'Transcription',
     older: 'Tickets plus anciens',
   },
 
@@ -308,6 +309,8 @@ export const fr: Catalog = {
       '`/ticket close 42 raison` : fermer un ticket',
       '`/ticket reopen 42 raison` : rouvrir un ticket fermé',
       '`/ticket claim 42` : prendre un ticket en charge (support)',
+      '`/ticket transcript 42`, `/ticket export 42` : la conversation en page web, ou en JSON',
+      '`/ticket stats [jours]` : chiffres du support (support)',
     ].join('\n'),
     unknownCommand: (word) => `« ${word} » n'est pas une action de /ticket.`,
     numberNeeded: 'Indiquez le numéro du ticket, par exemple `/ticket close 42 Réglé par le remboursement`.',

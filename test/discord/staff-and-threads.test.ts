@@ -71,19 +71,27 @@ describe('staff at work on Discord', () => {
     expect(asRequester.messages.map((m) => m.body)).not.toContain('Customer is on the old plan');
     expect((await world.service.ticketById(opened.ticket.id)).status).toBe('open');
 
-    // The transcript: staff get the note, the requester does not.
+    // The transcript: a web page; staff get the note, the requester does not; JSON on demand.
     const staffTranscript = discord.slashCommand({ channelId: opened.threadId, user: seed.users.anna, name: 'transcript' });
     await answerOf(staffTranscript);
     const file = staffTranscript.original()!.attachments[0]!;
-    expect(file.filename).toBe(`${opened.number}-transcript.txt`);
-    const text = discord.attachmentBytes(file.url).toString('utf8');
-    expect(text).toContain('Anna (agent) [internal note]:');
-    expect(text).toContain('Customer is on the old plan');
+    expect(file.filename).toBe(`${opened.number}-transcript.html`);
+    const html = discord.attachmentBytes(file.url).toString('utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    expect(html).toContain('Customer is on the old plan');
+    expect(html).toContain('My card was charged twice');
     const requesterTranscript = discord.slashCommand({ channelId: opened.threadId, user: seed.users.alice, name: 'transcript' });
     await answerOf(requesterTranscript);
     const own = discord.attachmentBytes(requesterTranscript.original()!.attachments[0]!.url).toString('utf8');
     expect(own).toContain('My card was charged twice');
     expect(own).not.toContain('Customer is on the old plan');
+    const json = discord.slashCommand({ channelId: opened.threadId, user: seed.users.alice, name: 'transcript', options: { format: 'json' } });
+    await answerOf(json);
+    const exported = JSON.parse(discord.attachmentBytes(json.original()!.attachments[0]!.url).toString('utf8')) as { ticket: { number: string }; messages: Array<{ body: string }> };
+    expect(exported.messages.map((m) => m.body)).toContain('My card was charged twice for the same order last week.');
+    expect(exported.messages.map((m) => m.body)).not.toContain('Customer is on the old plan');
+    const outsider = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.bob, name: 'transcript', options: { ticket: opened.number } });
+    expect(await answerOf(outsider)).toBe('You are not allowed to see this ticket.');
   });
 
   it('GIVEN tickets WHEN /tickets filters them THEN staff see their categories and members only their own', async () => {

@@ -106,6 +106,12 @@ describe('a ticket from /ticket to closed, on Discord', () => {
     const closedDm = discord.dmsTo(seed.users.alice).findLast((m) => m.content.includes('was closed'))!;
     expect(closedDm.content).toContain('Your ticket CS-0001 was closed: Refund issued');
     expect(closedDm.content).toContain('reopen it within 7 days');
+    // Transcripts: the requester's copy comes with the closing DM, the staff copy goes to the log channel.
+    expect(closedDm.attachments.map((a) => a.filename)).toEqual(['CS-0001-transcript.html']);
+    expect(discord.attachmentBytes(closedDm.attachments[0]!.url).toString('utf8')).toContain('Could you send the invoice?');
+    const logged = discord.messagesIn(seed.channels.log).findLast((m) => m.content.startsWith('CS-0001 · Mia closed this ticket'))!;
+    expect(logged.attachments.map((a) => a.filename)).toEqual(['CS-0001-transcript.html']);
+    expect(discord.attachmentBytes(logged.attachments[0]!.url).toString('utf8')).toContain('Here it is.');
     // The 🔒 and the notice went in before the thread was archived (an archived thread takes neither).
     const order = discord.calls.filter((c) => c.path.includes(threadId)).map((c) => `${c.method} ${c.path}`);
     const archivedAt = order.findIndex((c) => c === `PATCH /api/v10/channels/${threadId}`);

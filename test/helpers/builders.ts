@@ -147,6 +147,9 @@ export class TestClock implements Clock {
   now(): Date {
     return new Date(this.current);
   }
+  set(iso: string): void {
+    this.current = Date.parse(iso);
+  }
   advance(by: { seconds?: number; minutes?: number; hours?: number; days?: number }): void {
     this.current += (by.seconds ?? 0) * 1000 + (by.minutes ?? 0) * 60_000 + (by.hours ?? 0) * 3_600_000 + (by.days ?? 0) * 86_400_000;
   }

@@ -10,6 +10,7 @@ import type { DiscordDesk } from '../../adapters/discord/discord-desk.js';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Settings } from '../../src/settings.js';
+import type { SupportConfig } from '../../src/core/index.js';
 import { FakeDiscord, type PermissionName, type SeededGuild } from '../fakes/discord/index.js';
 import { TestClock } from './builders.js';
 
@@ -128,6 +129,9 @@ export class DiscordWorld {
     readonly dir: string,
   ) {}
 
+  private settings!: Settings;
+  private config!: SupportConfig;
+
   static async start(options: DiscordWorldOptions = {}): Promise<DiscordWorld> {
     const discord = await FakeDiscord.start();
     const seed = seedSupportGuild(discord, options);
@@ -145,10 +149,27 @@ export class DiscordWorld {
     };
     await deployCommands(settings.discord!);
     const world = new DiscordWorld(discord, seed, undefined as unknown as RunningApp, dir);
-    const logger = createLogger({ level: 'debug', destination: world.logs.stream, secrets: [discord.token] });
-    const app = await startApp({ settings, config: parsed.config, logger, adapters: { discord: createDiscordAdapter }, clock: world.clock });
-    (world as { app: RunningApp }).app = app;
+    world.settings = settings;
+    world.config = parsed.config;
+    await world.boot();
     return world;
+  }
+
+  private async boot(): Promise<void> {
+    const logger = createLogger({ level: 'debug', destination: this.logs.stream, secrets: [this.discord.token] });
+    const app = await startApp({ settings: this.settings, config: this.config, logger, adapters: { discord: createDiscordAdapter }, clock: this.clock, schedulerIntervalMs: 0 });
+    (this as { app: RunningApp }).app = app;
+  }
+
+  /** Stops the bot and starts it again on the same database and fake Discord, as a process restart would. */
+  async restart(): Promise<void> {
+    await this.app.stop();
+    await this.boot();
+  }
+
+  /** One pass of the desk's scheduler at the test clock's time. */
+  tick() {
+    return this.app.scheduler.tick();
   }
 
   get service() {

@@ -96,13 +96,18 @@ export class SlackWorld {
       logLevel: 'debug',
     };
     const logger = createLogger({ level: 'debug', destination: world.logs.stream, secrets: [slack.botToken, slack.appToken, slack.signingSecret] });
-    world.app = await startApp({ settings, config: parsed.config, logger, adapters: { slack: createSlackAdapter }, clock: world.clock });
+    world.app = await startApp({ settings, config: parsed.config, logger, adapters: { slack: createSlackAdapter }, clock: world.clock, schedulerIntervalMs: 0 });
     if (mode === 'http') slack.useHttp(world.adapter.url()!);
     else {
       slack.useSocketMode();
       await slack.waitForSocket(5000);
     }
     return world;
+  }
+
+  /** One pass of the desk's scheduler at the test clock's time. */
+  tick() {
+    return this.app.scheduler.tick();
   }
 
   get adapter(): SlackAdapter {

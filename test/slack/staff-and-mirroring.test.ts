@@ -54,7 +54,10 @@ describe('staff and mirroring on Slack', () => {
     await waitFor(() => expect(botReactions(world, opened.staff.channel, opened.staff.ts)).toEqual(['large_green_circle']));
 
     const list = await slack.slashCommand({ user: ids.users.max, channel: ids.channels.general, command: '/ticket', text: 'list open' });
-    await waitFor(() => expect(String((list.responseUrlMessages[0] as Json | undefined)?.text)).toContain(`*${number}* · Open · 💳 Billing · Commands from anywhere`));
+    await waitFor(() => expect(list.responseUrlMessages).toHaveLength(1));
+    const staffLink = world.adapter.desk.messageUrl(opened.staff.channel, opened.staff.ts)!;
+    expect(staffLink).toMatch(/^https:\/\/[\w-]+\.slack\.com\/archives\/C\w+\/p\d+$/);
+    expect(String((list.responseUrlMessages[0] as Json).text)).toContain(`*<${staffLink}|${number}>* · Open · 💳 Billing · Commands from anywhere`);
     const own = await slack.slashCommand({ user: ids.users.bruno, channel: ids.channels.general, command: '/ticket', text: 'liste tous' });
     await waitFor(() => expect(String((own.responseUrlMessages[0] as Json | undefined)?.text)).toContain('0 ticket (tous)'));
     const help = await slack.slashCommand({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: 'dance' });
