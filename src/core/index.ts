@@ -10,3 +10,4 @@ export * from './ticket-number.js';
 export * from './ticket-service.js';
 export * from './help-articles.js';
 export * from './timers.js';
+export * from './legacy-import.js';

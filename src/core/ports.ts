@@ -75,6 +75,8 @@ export interface FindOptions {
 export interface TicketTransaction {
   /** The next ticket number of a desk: unique and increasing, also across processes sharing one database. */
   nextTicketNumber(deskId: string): Promise<number>;
+  /** Makes sure the desk's next number comes after `number` (imported tickets keep their numbers). */
+  reserveTicketNumbersUpTo(deskId: string, number: number): Promise<void>;
   /**
    * Serializes ticket openings of one requester until the transaction ends, so two simultaneous submissions
    * cannot both pass the open-ticket limit or the duplicate check.

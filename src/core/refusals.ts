@@ -62,7 +62,8 @@ export type Refusal =
   | { code: 'invalid_priority'; priority: string }
   | { code: 'invalid_rating' }
   | { code: 'already_rated'; score: number }
-  | { code: 'rating_not_found' };
+  | { code: 'rating_not_found' }
+  | { code: 'number_taken'; number: string };
 
 export type RefusalCode = Refusal['code'];
 

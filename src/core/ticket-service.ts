@@ -1,5 +1,6 @@
 import { calendarFor, type SupportCalendar } from './business-hours.js';
 import { DeskDirectory, findCategory, type CategoryConfig, type DeskConfig } from './desk.js';
+import { importTickets, type ImportedTicket, type ImportResult } from './legacy-import.js';
 import { autoCloseTimer, NO_AUTO_CLOSE } from './timers.js';
 import { authorRoleOf, isStaff, isStaffOf, may, staffCategories, standingOf, type Standing } from './permissions.js';
 import {
@@ -735,6 +736,12 @@ export class TicketService {
         firstResponseTargetMissed: missed,
       };
     });
+  }
+
+  /** Imports tickets from an earlier help desk into a desk, all of them or none (see {@link importTickets}). */
+  async importLegacy(deskId: string, source: string, tickets: readonly ImportedTicket[]): Promise<ImportResult> {
+    const desk = this.desks.byDeskId(deskId) ?? refuse({ code: 'desk_not_configured', workspaceId: deskId });
+    return this.store.transaction((tx) => importTickets(tx, desk, source, tickets, this.clock.now()));
   }
 
   /** The ticket a form submission opened, if it was already submitted. */

@@ -160,7 +160,8 @@ export type TicketEventType =
   | 'participant_removed'
   | 'resolved'
   | 'closed'
-  | 'reopened';
+  | 'reopened'
+  | 'imported';
 
 /** The audit trail: who did what to a ticket, when, and from which status to which. */
 export interface TicketEvent {

@@ -121,6 +121,8 @@ export const en = {
         return 'A rating goes from 1 to 5.';
       case 'already_rated':
         return `You already rated this ticket (${r.score}/5). Thank you!`;
+      case 'number_taken':
+        return `The number ${r.number} is already taken by a ticket of this desk.`;
       case 'rating_not_found':
         return 'Rate the ticket first, then add a comment.';
     }

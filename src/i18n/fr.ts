@@ -112,6 +112,8 @@ export const fr: Catalog = {
         return 'Une note va de 1 à 5.';
       case 'already_rated':
         return `Vous avez déjà noté ce ticket (${r.score}/5). Merci !`;
+      case 'number_taken':
+        return `Le numéro ${r.number} est déjà pris par un ticket de ce support.`;
       case 'rating_not_found':
         return "Notez d'abord le ticket, puis ajoutez un commentaire.";
     }

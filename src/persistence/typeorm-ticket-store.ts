@@ -126,6 +126,14 @@ class TypeormTicketTransaction implements TicketTransaction {
     return Number(records[0]!.last_number);
   }
 
+  async reserveTicketNumbersUpTo(deskId: string, number: number): Promise<void> {
+    await this.run(
+      `INSERT INTO desk_counters (desk_id, last_number) VALUES (${this.param(1)}, ${this.param(2)})
+       ON CONFLICT (desk_id) DO UPDATE SET last_number = CASE WHEN desk_counters.last_number < ${this.param(3)} THEN ${this.param(4)} ELSE desk_counters.last_number END`,
+      [deskId, number, number, number],
+    );
+  }
+
   async lockRequester(deskId: string, requesterId: string): Promise<void> {
     // sqlite transactions are already serialized by the store.
     if (this.dialect !== 'postgres') return;

@@ -270,6 +270,8 @@ function eventSentence(event: TicketEvent, words: TranscriptWords): string {
       return say.closed(actor);
     case 'reopened':
       return say.reopened(actor);
+    case 'imported':
+      return say.imported(dataText(event, 'source') ?? actor);
   }
 }
 

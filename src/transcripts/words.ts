@@ -53,6 +53,7 @@ export interface EventWords {
   resolved: (actor: string) => string;
   closed: (actor: string) => string;
   reopened: (actor: string) => string;
+  imported: (source: string) => string;
 }
 
 const en: TranscriptWords = {
@@ -101,6 +102,7 @@ const en: TranscriptWords = {
     resolved: (actor) => `${actor} resolved the ticket`,
     closed: (actor) => `${actor} closed the ticket`,
     reopened: (actor) => `${actor} reopened the ticket`,
+    imported: (source) => `Imported from ${source}`,
   },
   generated: (when, timeZone) => `Generated ${when}. Times are in ${timeZone}.`,
 };
@@ -151,6 +153,7 @@ const fr: TranscriptWords = {
     resolved: (actor) => `${actor} a résolu le ticket`,
     closed: (actor) => `${actor} a fermé le ticket`,
     reopened: (actor) => `${actor} a rouvert le ticket`,
+    imported: (source) => `Importé depuis ${source}`,
   },
   generated: (when, timeZone) => `Généré le ${when}. Heures exprimées en ${timeZone}.`,
 };

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscordWorld, type DiscordWorldOptions } from '../helpers/discord-world.js';
+import { toImportedTickets } from '../../src/import/cli.js';
+import { readLegacyFile } from '../../src/import/legacy-file.js';
+import { aLegacyTicket, anImportFile } from '../helpers/import-builders.js';
 import { answerOf, componentId, openTicket } from './helpers.js';
 
 let world: DiscordWorld | null = null;
@@ -182,5 +185,35 @@ describe('figures and suggestions on Discord', () => {
     const unrelated = w.discord.slashCommand({ channelId: w.seed.channels.general, user: w.seed.users.bob, name: 'ticket', options: { category: 'billing' } });
     const direct = await w.discord.submitModal(unrelated, w.seed.users.bob, { subject: 'Invoice address wrong', description: 'The invoice shows my old address.' });
     expect(await answerOf(direct)).toContain('Your ticket CS-0002 is open');
+  });
+});
+
+describe('tickets imported from an earlier help desk, on Discord', () => {
+  it('GIVEN an imported ticket WHEN its requester lists their tickets and asks for its transcript THEN it is there, readable', async () => {
+    const w = await start();
+    const text = JSON.stringify({
+      ...anImportFile([
+        aLegacyTicket({
+          requester: { id: w.seed.users.alice, name: 'Alice' },
+          messages: [
+            { author: { id: w.seed.users.anna, name: 'Anna', role: 'agent' }, body: 'Refund sent in 2024.', createdAt: '2024-03-01T12:00:00Z' },
+            { author: { id: w.seed.users.anna, name: 'Anna', role: 'agent' }, body: 'Old internal remark', createdAt: '2024-03-01T12:01:00Z', internal: true },
+          ],
+        }),
+      ]),
+      desk: 'main',
+    });
+    const read = readLegacyFile(text, w.service.desks);
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    const result = await w.service.importLegacy('main', read.file.source, await toImportedTickets(read.file, w.desk.context.storage));
+    expect(result.imported).toEqual(['CS-295900']);
+    const list = w.discord.slashCommand({ channelId: w.seed.channels.general, user: w.seed.users.alice, name: 'tickets', subcommand: 'list', options: { status: 'all' } });
+    expect(await answerOf(list)).toContain('CS-295900');
+    const transcript = w.discord.slashCommand({ channelId: w.seed.channels.general, user: w.seed.users.alice, name: 'transcript', options: { ticket: 'CS-295900' } });
+    await answerOf(transcript);
+    const html = w.discord.attachmentBytes(transcript.original()!.attachments[0]!.url).toString('utf8');
+    expect(html).toContain('Refund sent in 2024.');
+    expect(html).toContain('Imported from zendesk');
+    expect(html).not.toContain('Old internal remark');
   });
 });

@@ -7,9 +7,9 @@ export const root = resolve(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 /** Runs `src/main.ts` the way `npm start` does, in an empty folder with only the given environment. */
-export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string } = {}) {
+export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string; args?: string[] } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'bot-start-'));
-  const child = spawn(tsx, [join(root, options.script ?? join('src', 'main.ts'))], {
+  const child = spawn(tsx, [join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUPPORT_CONFIG: join(root, 'config', 'support.json'), ...env },
   });

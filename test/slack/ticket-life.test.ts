@@ -50,15 +50,15 @@ describe('tickets that close by themselves, on Slack', () => {
     // Transcripts: the staff copy (with the note) in the staff thread, the requester's copy (without) in theirs.
     const staffCopy = filesIn(w, opened.staff.channel, opened.staff.ts).find((f) => f.name === 'CS-0001-transcript.html')!;
     const requesterCopy = filesIn(w, opened.dm.channel, opened.dm.ts).find((f) => f.name === 'CS-0001-transcript.html')!;
-    expect(staffCopy.bytes.toString('utf8')).toContain('probably the old app version');
-    expect(requesterCopy.bytes.toString('utf8')).toContain('Did the update help?');
-    expect(requesterCopy.bytes.toString('utf8')).not.toContain('probably the old app version');
+    expect(staffCopy.bytes!.toString('utf8')).toContain('probably the old app version');
+    expect(requesterCopy.bytes!.toString('utf8')).toContain('Did the update help?');
+    expect(requesterCopy.bytes!.toString('utf8')).not.toContain('probably the old app version');
 
     // The rating: buttons in the requester's thread, then a comment modal.
     const prompt = slack.messagesIn(opened.dm.channel, { thread_ts: opened.dm.ts }).find((m) => String(m.text).startsWith('How did we do on CS-0001?'))!;
-    const click = await slack.blockAction({ user: ids.users.alice, actionId: 'ticket_rate', channel: opened.dm.channel, message: prompt.ts, value: `${opened.ticket.id}:4` });
+    const click = await slack.blockAction({ user: ids.users.alice, actionId: 'ticket_rate', channel: opened.dm.channel, message: String(prompt.ts), value: `${opened.ticket.id}:4` });
     await slack.waitForCall((c) => c.method === 'views.open' && c.args.trigger_id === click.triggerId);
-    await waitFor(() => expect(slack.message(opened.dm.channel, prompt.ts)?.text).toBe('Thank you! You rated the help 4/5.'));
+    await waitFor(() => expect(slack.message(opened.dm.channel, String(prompt.ts))?.text).toBe('Thank you! You rated the help 4/5.'));
     await slack.submitView({ user: ids.users.alice, values: { comment: { comment: 'Fast answer, thanks.' } } });
     await waitFor(async () => expect(await w.database.dataSource.query('SELECT score, comment FROM ticket_ratings')).toEqual([{ score: 4, comment: 'Fast answer, thanks.' }]));
     expect((await w.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).events.filter((e) => e.type === 'closed').map((e) => e.data)).toEqual([{ automatic: 'pending' }]);
@@ -128,14 +128,14 @@ describe('suggestions, transcripts and lists on Slack', () => {
     await w.settle();
     await slack.blockAction({ user: ids.users.agnes, actionId: 'ticket_transcript', channel: opened.staff.channel, message: opened.staff.ts });
     await waitFor(() => expect(filesIn(w, opened.staff.channel, opened.staff.ts).some((f) => f.name === 'CS-0001-transcript.html')).toBe(true));
-    const html = filesIn(w, opened.staff.channel, opened.staff.ts).find((f) => f.name === 'CS-0001-transcript.html')!.bytes.toString('utf8');
+    const html = filesIn(w, opened.staff.channel, opened.staff.ts).find((f) => f.name === 'CS-0001-transcript.html')!.bytes!.toString('utf8');
     expect(html).toContain('internal remark');
 
     const exported = await slack.slashCommand({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: `export ${opened.number}` });
     await waitFor(() => expect((exported.responseUrlMessages[0] as Json | undefined)?.text).toBe(`Here is the transcript of ${opened.number}.`));
     const dm = slack.dmChannelOf(ids.users.alice);
     const json = filesIn(w, dm, '').find((f) => f.name === 'CS-0001.json')!;
-    const body = JSON.parse(json.bytes.toString('utf8')) as { audience: string; messages: Array<{ body: string }> };
+    const body = JSON.parse(json.bytes!.toString('utf8')) as { audience: string; messages: Array<{ body: string }> };
     expect(body.audience).toBe('requester');
     expect(body.messages.map((m) => m.body)).not.toContain('internal remark');
 
