@@ -2,7 +2,7 @@ import { DeskDirectory, TicketService, systemClock, type AttachmentStorage, type
 import type { Logger } from './logger.js';
 import { openDatabase, redactUrl, type Database } from './persistence/database.js';
 import { LocalAttachmentStorage } from './persistence/local-attachment-storage.js';
-import type { PlatformAdapter, TicketNotifier } from './platform-adapter.js';
+import type { PlatformAdapter } from './platform-adapter.js';
 import { DeskScheduler } from './scheduler.js';
 import type { Settings } from './settings.js';
 
@@ -61,8 +61,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     settings,
   };
   const adapters: PlatformAdapter[] = [];
-  const notifiers: Partial<Record<'discord' | 'slack', TicketNotifier>> = {};
-  const scheduler = new DeskScheduler(service, notifiers, logger, options.schedulerIntervalMs ?? 60_000);
+  const running: Partial<Record<'discord' | 'slack', PlatformAdapter>> = {};
+  const scheduler = new DeskScheduler(service, running, logger, options.schedulerIntervalMs ?? 60_000, settings.reconcileGraceSeconds * 1000);
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
@@ -80,7 +80,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       const adapter = factory(context);
       adapters.push(adapter);
       await adapter.start();
-      notifiers[platform] = adapter.notifier;
+      running[platform] = adapter;
+      // Openings a stopped process left half done are finished now, not at the first scheduler pass.
+      await adapter.reconcile(settings.reconcileGraceSeconds * 1000).catch((error: unknown) => logger.error({ err: error, platform }, 'could not look for half-done openings'));
       logger.info({ platform }, 'adapter started');
     }
   } catch (error) {

@@ -21,4 +21,9 @@ export interface PlatformAdapter {
   start(): Promise<void>;
   /** Stops taking new events and waits for the ones in progress, then disconnects. */
   stop(): Promise<void>;
+  /**
+   * Finishes ticket openings that a stopped process left half done (opened more than `graceMs` ago), or
+   * closes them and tells the requester. Returns how many were found.
+   */
+  reconcile(graceMs: number): Promise<number>;
 }

@@ -1,11 +1,13 @@
 import type { Platform, TicketService } from './core/index.js';
 import type { Logger } from './logger.js';
-import type { TicketNotifier } from './platform-adapter.js';
+import type { PlatformAdapter } from './platform-adapter.js';
 
 export interface SchedulerRun {
   warned: number;
   autoClosed: number;
   flagged: number;
+  /** Openings left half done by a stopped process, finished or closed. */
+  reconciled: number;
 }
 
 /**
@@ -19,9 +21,10 @@ export class DeskScheduler {
 
   constructor(
     private readonly service: TicketService,
-    private readonly notifiers: Partial<Record<Platform, TicketNotifier>>,
+    private readonly adapters: Partial<Record<Platform, PlatformAdapter>>,
     private readonly logger: Logger,
     private readonly intervalMs = 60_000,
+    private readonly reconcileGraceMs = 60_000,
   ) {}
 
   start(): void {
@@ -45,16 +48,22 @@ export class DeskScheduler {
   }
 
   private async pass(): Promise<SchedulerRun> {
-    const run: SchedulerRun = { warned: 0, autoClosed: 0, flagged: 0 };
+    const run: SchedulerRun = { warned: 0, autoClosed: 0, flagged: 0, reconciled: 0 };
+    for (const adapter of Object.values(this.adapters)) {
+      run.reconciled += await adapter.reconcile(this.reconcileGraceMs).catch((error: unknown) => {
+        this.logger.error({ err: error, platform: adapter.platform }, 'could not look for half-done openings');
+        return 0;
+      });
+    }
     const due = await this.service.dueWork();
     for (const ticket of due.warnings) {
-      const notifier = this.notifiers[ticket.platform];
+      const notifier = this.adapters[ticket.platform]?.notifier;
       if (!notifier || !(await this.service.claimAutoCloseWarning(ticket))) continue;
       run.warned++;
       await this.safely('auto-close warning', ticket.id, () => notifier.warnAutoClose(ticket));
     }
     for (const ticket of due.autoCloses) {
-      const notifier = this.notifiers[ticket.platform];
+      const notifier = this.adapters[ticket.platform]?.notifier;
       if (!notifier || !ticket.autoCloseAt) continue;
       const change = await this.service.autoClose(ticket.id, ticket.autoCloseAt);
       if (!change) continue;
@@ -62,14 +71,14 @@ export class DeskScheduler {
       await this.safely('automatic closing', ticket.id, () => notifier.closedAutomatically(change));
     }
     for (const ticket of due.overdue) {
-      const notifier = this.notifiers[ticket.platform];
+      const notifier = this.adapters[ticket.platform]?.notifier;
       if (!notifier) continue;
       const flagged = await this.service.claimFirstResponseFlag(ticket.id);
       if (!flagged) continue;
       run.flagged++;
       await this.safely('first-response notice', ticket.id, () => notifier.firstResponseOverdue(flagged));
     }
-    if (run.warned || run.autoClosed || run.flagged) this.logger.info({ ...run }, 'scheduled work done');
+    if (run.warned || run.autoClosed || run.flagged || run.reconciled) this.logger.info({ ...run }, 'scheduled work done');
     return run;
   }
 

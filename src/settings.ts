@@ -33,6 +33,8 @@ export interface Settings {
   supportConfigPath: string;
   attachmentsDir: string;
   logLevel: LogLevel;
+  /** How old a half-done ticket opening must be before another start or pass finishes it. */
+  reconcileGraceSeconds: number;
 }
 
 export interface SettingProblem {
@@ -124,6 +126,11 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
   if (!parseDatabaseUrl(databaseUrl)) {
     problem('DATABASE_URL', 'is neither sqlite:PATH nor a postgres:// URL', 'remove it for sqlite:data/support.sqlite, or set postgres://user:password@host:5432/database');
   }
+  const grace = value(env, 'SUPPORT_RECONCILE_GRACE_SECONDS');
+  const reconcileGraceSeconds = grace === null ? 60 : Number(grace);
+  if (!Number.isInteger(reconcileGraceSeconds) || reconcileGraceSeconds < 0 || reconcileGraceSeconds > 86_400) {
+    problem('SUPPORT_RECONCILE_GRACE_SECONDS', 'is not a number of seconds', 'give a whole number from 0 to 86400, or remove it for 60');
+  }
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) problem('LOG_LEVEL', `"${logLevel}" is not a log level`, `use one of ${LOG_LEVELS.join(', ')}`);
 
@@ -137,6 +144,7 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
       supportConfigPath: value(env, 'SUPPORT_CONFIG') ?? 'config/support.json',
       attachmentsDir: value(env, 'ATTACHMENTS_DIR') ?? 'data/attachments',
       logLevel: logLevel as LogLevel,
+      reconcileGraceSeconds,
     },
   };
 }

@@ -13,6 +13,7 @@ describe('environment', () => {
         supportConfigPath: 'config/support.json',
         attachmentsDir: 'data/attachments',
         logLevel: 'info',
+        reconcileGraceSeconds: 60,
       },
     });
   });

@@ -30,12 +30,13 @@ import {
 } from '../../src/core/index.js';
 import { catalog, languageFor, wordsFor, type Catalog } from '../../src/i18n/index.js';
 import type { DiscordSettings } from '../../src/settings.js';
+import { referenceId } from '../../src/logger.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
 import type { PendingForm } from './ticket-form.js';
-import { cardButtons, cardEmbed, categoryName, ids, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
+import { cardButtons, cardEmbed, categoryName, ids, linkButton, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
 
 /** A refusal worded by the adapter itself (not a core rule), shown to the user as is. */
 export class UserFacingError extends Error {
@@ -298,8 +299,8 @@ export class DiscordDesk {
   }
 
   /**
-   * Brings a category's agents into a ticket: agent users are added, agent roles are mentioned (a role
-   * mention in a private thread adds its members); only those roles may ping.
+   * Brings a category's agents into a ticket (after a move): agent users are added, agent roles are mentioned
+   * (a role mention in a private thread adds its members); only those roles may ping.
    */
   async bringAgents(ticket: Ticket, thread: ThreadChannel, text: string): Promise<void> {
     const desk = this.deskOf(ticket);
@@ -314,7 +315,12 @@ export class DiscordDesk {
     }
   }
 
-  /** Opens the ticket's space: the private thread, the card, the files, the status, the agents. */
+  /**
+   * Opens the ticket's space: the private thread, the requester and agents in it, the card (which mentions the
+   * category's agent roles: in a private thread that brings their members in), the form's files, the status.
+   * Each step is recorded as soon as it is done and skipped when already done, so an opening interrupted by a
+   * crash is finished later by {@link reconcile}. A thread this call created is deleted if a later step fails.
+   */
   async openSpace(opened: { ticket: Ticket; openingMessage: TicketMessage }, channel: GuildTextBasedChannel): Promise<Ticket> {
     const { openingMessage } = opened;
     let ticket = opened.ticket;
@@ -322,36 +328,91 @@ export class DiscordDesk {
     const t = this.deskWords(desk);
     const label = this.label(ticket);
     if (!('threads' in channel) || channel.type !== ChannelType.GuildText) throw new Error(`category channel ${channel.id} is not a text channel`);
-    const thread = await channel.threads.create({
-      name: threadName(label, ticket.subject),
-      type: ChannelType.PrivateThread,
-      invitable: false,
-      autoArchiveDuration: 10080,
-      reason: `Support ticket ${label}`,
-    });
+    let thread = ticket.threadId ? await this.thread(ticket) : null;
+    const created = !thread;
+    if (!thread) {
+      thread = await channel.threads.create({
+        name: threadName(label, ticket.subject),
+        type: ChannelType.PrivateThread,
+        invitable: false,
+        autoArchiveDuration: 10080,
+        reason: `Support ticket ${label}`,
+      });
+      ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: thread.id });
+    }
     this.threads.set(thread.id, ticket.id);
     try {
-      await this.addToThread(thread, [ticket.requesterId]);
-      const card = await thread.send({
-        content: t.card.welcome(`<@${ticket.requesterId}>`),
-        embeds: [cardEmbed(t, desk, ticket, label)],
-        components: [cardButtons(t, ticket)],
-        allowedMentions: { parse: [], users: [ticket.requesterId] },
-      });
-      ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: thread.id, cardMessageId: card.id });
-      await this.service.locateMessage(openingMessage.id, thread.id, card.id);
-      if (openingMessage.attachments.length > 0) {
+      const space = findCategory(desk, ticket.categoryKey)?.discord;
+      await this.addToThread(thread, [ticket.requesterId, ...(space?.agentUserIds ?? [])]);
+      if (!ticket.cardMessageId) {
+        const roles = space?.agentRoleIds ?? [];
+        const card = await thread.send({
+          content: truncate([t.card.welcome(`<@${ticket.requesterId}>`), ...roles.map((id) => `<@&${id}>`)].join(' '), 2000),
+          embeds: [cardEmbed(t, desk, ticket, label)],
+          components: [cardButtons(t, ticket)],
+          allowedMentions: { parse: [], users: [ticket.requesterId], roles },
+        });
+        ticket = await this.service.attachSpaces(ticket.id, { cardMessageId: card.id });
+        await this.service.locateMessage(openingMessage.id, thread.id, card.id);
+      }
+      if (openingMessage.attachments.length > 0 && !openingMessage.copies.some((c) => c.purpose === 'reupload')) {
         const upload = await thread.send({ files: await this.filesFor(openingMessage.attachments), allowedMentions: { parse: [] } });
         await this.service.recordCopy(openingMessage.id, { channelId: thread.id, messageId: upload.id, purpose: 'reupload' });
       }
       await this.showStatus(ticket, null);
-      await this.bringAgents(ticket, thread, t.card.staffNotice(label, categoryName(desk, ticket.categoryKey)));
-      return ticket;
+      return await this.service.spacesReady(ticket.id);
     } catch (error) {
-      await thread.delete(`Ticket ${label} could not be set up`).catch(() => undefined);
-      this.threads.delete(thread.id);
+      if (created) {
+        await thread.delete(`Ticket ${label} could not be set up`).catch(() => undefined);
+        this.threads.delete(thread.id);
+        await this.service.attachSpaces(ticket.id, { threadId: null, channelId: null }).catch(() => undefined);
+      }
       throw error;
     }
+  }
+
+  /**
+   * Finishes the openings a stopped process left half done: a ticket stored without its thread or card gets
+   * them now (a thread created just before the stop is found by its name and adopted), and the requester is
+   * told it is ready; one that cannot be set up is closed, and the requester told why. Returns how many.
+   */
+  async reconcile(graceMs: number): Promise<number> {
+    const stuck = await this.service.incompleteOpenings('discord', graceMs);
+    for (const found of stuck) {
+      await this.queue.run(`ticket:${found.id}`, async () => {
+        let ticket = await this.service.ticketById(found.id);
+        if (ticket.status === 'closed' || ticket.spacesReadyAt) return;
+        const r = this.requesterWords(ticket);
+        try {
+          const category = findCategory(this.deskOf(ticket), ticket.categoryKey)?.discord;
+          const channel = category ? (this.client.channels.cache.get(category.channelId) as GuildTextBasedChannel | undefined) : undefined;
+          if (!channel) throw new Error(`the channel of category ${ticket.categoryKey} is not visible to the bot`);
+          if (!ticket.threadId) {
+            const orphan = await this.orphanThread(channel, ticket);
+            if (orphan) ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: orphan });
+          }
+          const record = await this.service.systemRecord(ticket.id, false);
+          ticket = await this.openSpace({ ticket, openingMessage: record.messages[0]! }, channel);
+          this.log.info({ ticketId: ticket.id, ticket: this.label(ticket) }, 'finished a ticket opening left half done');
+          await this.dmRequester(ticket, { content: r.ticketReady(this.label(ticket)), components: [linkButton(r.openTicketButton, this.ticketUrl(ticket))] });
+          await this.announce(ticket);
+        } catch (error) {
+          const ref = referenceId();
+          this.log.error({ err: error, ref, ticketId: ticket.id }, 'could not finish a ticket opening left half done');
+          await this.service.systemClose(ticket.id, 'The ticket could not be set up');
+          await this.dmRequester(ticket, { content: r.openFailed(ref) }).catch(() => undefined);
+        }
+      });
+    }
+    return stuck.length;
+  }
+
+  /** A thread the bot created for this ticket before it could record it: in the category channel, named after it. */
+  private async orphanThread(channel: GuildTextBasedChannel, ticket: Ticket): Promise<string | null> {
+    const active = await channel.guild.channels.fetchActiveThreads();
+    const prefix = `${this.label(ticket)} · `;
+    const thread = active.threads.find((t) => t.parentId === channel.id && t.ownerId === this.client.user?.id && t.name.startsWith(prefix));
+    return thread?.id ?? null;
   }
 
   /** Tells the staff in the log channel that a ticket opened, with a button to join its thread. */

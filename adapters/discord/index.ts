@@ -55,6 +55,7 @@ export function createDiscordAdapter(context: AdapterContext): PlatformAdapter &
       await ready;
       dd.log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, tickets: dd.threads.size }, 'connected to Discord');
     },
+    reconcile: (graceMs: number) => dd.reconcile(graceMs),
     async stop() {
       accepting = false;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -278,6 +278,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
       }
       sd.log.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.appToken ? undefined : (server?.address() as AddressInfo | null)?.port, tickets: sd.spaces.size }, 'connected to Slack');
     },
+    reconcile: (graceMs: number) => form.reconcile(graceMs),
     async stop() {
       await app.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

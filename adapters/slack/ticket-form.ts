@@ -7,11 +7,13 @@ import {
   type HelpArticle,
   type OpenedTicket,
   type Refusal,
+  type Ticket,
   type TicketForm,
 } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
 import { ACTIONS, requesterCard, staffCard, suggestionsView, ticketFormView, type FormMetadata } from './blocks.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { cardText, type SlackDesk, type SlackFile } from './slack-desk.js';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; files?: SlackFile[] }>>;
@@ -150,32 +152,96 @@ export class SlackTicketForm {
       await this.sd.service.systemClose(opened.ticket.id, 'The ticket could not be posted in Slack');
       const t = await this.sd.words(userId, desk);
       const dm = await this.sd.client.conversations.open({ users: userId }).catch(() => null);
-      if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, t.slack.openFailed(ref)).catch(() => undefined);
+      if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, t.openFailed(ref)).catch(() => undefined);
       return null;
     }
   }
 
-  private async setUp(opened: OpenedTicket) {
+  /**
+   * Sets a ticket's spaces up: the staff card, the requester's card, the form's files, the status. Each step
+   * is recorded as soon as it is done and skipped when already done, so an opening interrupted by a crash is
+   * finished by {@link reconcile}; a card posted just before a crash is found again and adopted.
+   */
+  private async setUp(opened: Pick<OpenedTicket, 'ticket' | 'openingMessage' | 'desk' | 'category' | 'answerExpectedAt'>, resuming = false) {
     const { openingMessage, desk, category } = opened;
     let ticket = opened.ticket;
     const label = this.sd.label(ticket);
-    const staffChannel = category.slack!.channelId;
-    const staffTs = await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) });
-    const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
-    const dmChannel = String(dm.channel?.id);
-    const dmTs = await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) });
-    ticket = await this.sd.service.attachSpaces(ticket.id, { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs, requesterChannelId: dmChannel, requesterThreadId: dmTs });
+    const staffChannel = ticket.channelId ?? category.slack!.channelId;
+    let uploadFiles = openingMessage.attachments.length > 0;
+    if (!ticket.threadId) {
+      const adopted = resuming ? await this.ownCard(staffChannel, ticket) : null;
+      const staffTs = adopted ?? (await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) }));
+      ticket = await this.sd.service.attachSpaces(ticket.id, { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs });
+      await this.sd.service.locateMessage(openingMessage.id, staffChannel, staffTs);
+      if (adopted) uploadFiles &&= !(await this.hasOwnFiles(staffChannel, staffTs));
+    } else if (resuming) {
+      uploadFiles &&= !(await this.hasOwnFiles(ticket.channelId!, ticket.threadId));
+    }
     this.sd.index(ticket.id, ticket);
-    await this.sd.service.locateMessage(openingMessage.id, staffChannel, staffTs);
-    await this.sd.uploadFiles(staffChannel, staffTs, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(ticket.requesterName, openingMessage.attachments.length));
+    if (!ticket.requesterThreadId) {
+      const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
+      const dmChannel = String(dm.channel?.id);
+      const adopted = resuming ? await this.ownCard(dmChannel, ticket) : null;
+      const dmTs = adopted ?? (await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) }));
+      ticket = await this.sd.service.attachSpaces(ticket.id, { requesterChannelId: dmChannel, requesterThreadId: dmTs });
+      this.sd.index(ticket.id, ticket);
+    }
+    if (uploadFiles) {
+      await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(ticket.requesterName, openingMessage.attachments.length));
+    }
     await this.sd.showStatus(ticket, null);
     if (opened.answerExpectedAt) {
       const zone = desk.hours?.timezone ?? 'UTC';
       const r = this.sd.requesterWords(ticket);
       await this.sd.notice(ticket, { requester: r.outsideHours(formatWhen(opened.answerExpectedAt, r.language, zone)) });
     }
-    this.sd.log.info({ ticket: label, ticketId: ticket.id, channel: staffChannel }, 'ticket opened');
-    return ticket;
+    this.sd.log.info({ ticket: label, ticketId: ticket.id, channel: staffChannel, resumed: resuming }, 'ticket opened');
+    return this.sd.service.spacesReady(ticket.id);
+  }
+
+  /**
+   * Finishes the openings a stopped process left half done, and tells the requester their ticket is ready;
+   * one that cannot be set up is closed, and the requester told why. Returns how many were found.
+   */
+  async reconcile(graceMs: number): Promise<number> {
+    const stuck = await this.sd.service.incompleteOpenings('slack', graceMs);
+    for (const found of stuck) {
+      await this.sd.queue.run(`ticket:${found.id}`, async () => {
+        const ticket = await this.sd.service.ticketById(found.id);
+        if (ticket.status === 'closed' || ticket.spacesReadyAt) return;
+        const desk = this.sd.deskOf(ticket);
+        const r = this.sd.requesterWords(ticket);
+        try {
+          const category = desk.categories.find((c) => c.key === ticket.categoryKey);
+          if (!category?.slack) throw new Error(`category ${ticket.categoryKey} has no Slack staff channel`);
+          const record = await this.sd.service.systemRecord(ticket.id, false);
+          const ready = await this.setUp({ ticket, openingMessage: record.messages[0]!, desk, category, answerExpectedAt: null }, true);
+          await this.sd.post(ready.requesterChannelId!, ready.requesterThreadId!, escapeMrkdwn(r.ticketReady(this.sd.label(ready))));
+        } catch (error) {
+          const ref = referenceId();
+          this.sd.log.error({ err: error, ref, ticketId: ticket.id, code: (error as { data?: { error?: string } }).data?.error }, 'could not finish a ticket opening left half done');
+          await this.sd.service.systemClose(ticket.id, 'The ticket could not be posted in Slack');
+          const dm = await this.sd.client.conversations.open({ users: ticket.requesterId }).catch(() => null);
+          if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, r.openFailed(ref)).catch(() => undefined);
+        }
+      });
+    }
+    return stuck.length;
+  }
+
+  /** A card of this ticket the bot posted in a channel but did not get to record (its buttons carry the ticket id). */
+  private async ownCard(channel: string, ticket: Ticket): Promise<string | null> {
+    const history = await this.sd.client.conversations.history({ channel, limit: 200 });
+    const card = (history.messages ?? []).find(
+      (m) => m.bot_id === this.sd.botId && JSON.stringify(m.blocks ?? []).includes(`"value":"${ticket.id}"`) && String(m.text ?? '').startsWith(this.sd.label(ticket)),
+    );
+    return card?.ts ?? null;
+  }
+
+  /** Whether the bot already shared files in a thread (the form's files, before a crash). */
+  private async hasOwnFiles(channel: string, threadTs: string): Promise<boolean> {
+    const replies = await this.sd.client.conversations.replies({ channel, ts: threadTs, limit: 200 });
+    return (replies.messages ?? []).some((m) => m.ts !== threadTs && m.bot_id === this.sd.botId && (m.files?.length ?? 0) > 0);
   }
 }
 

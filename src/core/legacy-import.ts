@@ -101,6 +101,8 @@ export async function importTickets(tx: TicketTransaction, desk: DeskConfig, sou
       ...NO_AUTO_CLOSE,
       firstResponseDueAt: null,
       firstResponseFlaggedAt: null,
+      // No platform space to set up: an imported ticket is read in lists and transcripts.
+      spacesReadyAt: now,
     };
     const stored = await tx.insertTicket(ticket);
     await tx.insertMessage({

@@ -96,6 +96,11 @@ export interface TicketTransaction {
   /** When the requester last opened a ticket on this desk. */
   latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null>;
   listTickets(query: TicketQuery): Promise<Ticket[]>;
+  /**
+   * Tickets not closed whose spaces were never fully set up (a process stopped half-way through opening),
+   * opened before `openedBefore`.
+   */
+  findIncompleteOpenings(platform: Platform, openedBefore: Date): Promise<Ticket[]>;
   /** Every ticket of a platform that has a space, however old: small rows, for the adapters' indexes. */
   listSpaces(platform: Platform): Promise<TicketSpaceRef[]>;
 

@@ -270,6 +270,7 @@ export class TicketService {
         ...NO_AUTO_CLOSE,
         firstResponseDueAt: this.firstResponseDue(desk, now),
         firstResponseFlaggedAt: null,
+        spacesReadyAt: null,
       });
       const opening = await tx.insertMessage({
         ticketId: ticket.id,
@@ -285,6 +286,16 @@ export class TicketService {
       opening.attachments = await tx.insertAttachments(ticket.id, opening.id, request.files ?? [], now);
       await tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' }));
       return { ticket, desk, category: form.category, openingMessage: opening, created: true, answerExpectedAt: this.answerExpectedAt(desk, now) };
+    });
+  }
+
+  /** Records that the ticket's spaces are fully set up: an opening interrupted before this is finished later. */
+  async spacesReady(ticketId: number): Promise<Ticket> {
+    return this.store.transaction(async (tx) => {
+      const ticket = await this.load(tx, ticketId, true);
+      ticket.spacesReadyAt = this.clock.now();
+      await tx.updateTicket(ticket);
+      return ticket;
     });
   }
 
@@ -305,6 +316,15 @@ export class TicketService {
   /** The ticket whose space (thread) this is, or null: most messages on a platform are in no ticket. */
   async ticketBySpace(platform: Platform, channelId: string, threadId: string): Promise<Ticket | null> {
     return this.store.transaction((tx) => tx.findTicketBySpace(platform, channelId, threadId));
+  }
+
+  /**
+   * Tickets whose opening stopped half-way (a crash between storing the ticket and setting up its space),
+   * opened more than `graceMs` ago so an opening still in progress is left alone.
+   */
+  async incompleteOpenings(platform: Platform, graceMs = 60_000): Promise<Ticket[]> {
+    const before = new Date(this.clock.now().getTime() - graceMs);
+    return this.store.transaction((tx) => tx.findIncompleteOpenings(platform, before));
   }
 
   /** Where every ticket of a platform lives, for an adapter's in-memory index of ticket spaces. */

@@ -75,6 +75,8 @@ export interface Ticket extends TicketSpaces {
   /** The first-response target (business hours after opening), and when staff were told it passed. */
   firstResponseDueAt: Date | null;
   firstResponseFlaggedAt: Date | null;
+  /** When the adapter finished setting up the ticket's spaces; null while (or if) opening was interrupted. */
+  spacesReadyAt: Date | null;
 }
 
 /** Why a ticket closes by itself: no answer from the requester, or nothing more after it was resolved. */

@@ -151,6 +151,8 @@ export const en = {
   },
 
   opened: (label: string) => `Your ticket ${label} is open. The support team has been notified; you'll be told here and by direct message when someone answers.`,
+  ticketReady: (label: string) => `Your ticket ${label} is ready. Sorry for the wait: something interrupted its opening.`,
+  openFailed: (ref: string) => `Your ticket could not be opened because of a problem on our side (reference ${ref}). Nothing you wrote is lost; please try again in a moment.`,
   alreadyOpened: (label: string) => `This form already opened ticket ${label}.`,
   openTicketButton: 'Go to the ticket',
   outsideHours: (when: string) => `Support is closed right now; expect an answer from ${when}.`,
@@ -315,7 +317,6 @@ export const en = {
     notStaffHere: 'You are not staff of this category: your message stays internal and was not sent to the requester.',
     closedKept: (label: string) => `${label} is closed: your message is kept but nobody is notified. Press Reopen on the ticket if you still need help.`,
     outsideThread: 'To write about a ticket, reply in its thread. To open a new ticket, use /ticket.',
-    openFailed: (ref: string) => `Your ticket could not be opened because of a problem on our side (reference ${ref}). Nothing you wrote is lost; please try again in a moment.`,
     usage: [
       '`/ticket`: open a support ticket',
       '`/ticket list [open|pending|resolved|closed|all]`: your tickets, or your categories\' tickets for staff',

@@ -142,6 +142,8 @@ export const fr: Catalog = {
   },
 
   opened: (label) => `Votre ticket ${label} est ouvert. L'équipe de support est prévenue ; vous serez averti ici et par message privé dès qu'on vous répond.`,
+  ticketReady: (label) => `Votre ticket ${label} est prêt. Désolé pour l'attente : son ouverture a été interrompue.`,
+  openFailed: (ref) => `Votre ticket n'a pas pu être ouvert à cause d'un problème de notre côté (référence ${ref}). Rien de ce que vous avez écrit n'est perdu ; réessayez dans un instant.`,
   alreadyOpened: (label) => `Ce formulaire a déjà ouvert le ticket ${label}.`,
   openTicketButton: 'Aller au ticket',
   outsideHours: (when) => `Le support est fermé pour le moment ; attendez une réponse à partir de ${when}.`,
@@ -304,7 +306,6 @@ export const fr: Catalog = {
     notStaffHere: "Vous ne faites pas partie du support de cette catégorie : votre message reste interne et n'a pas été envoyé au demandeur.",
     closedKept: (label) => `${label} est fermé : votre message est conservé mais personne n'est prévenu. Appuyez sur Rouvrir sur le ticket si vous avez encore besoin d'aide.`,
     outsideThread: 'Pour écrire à propos d\'un ticket, répondez dans son fil. Pour ouvrir un nouveau ticket, utilisez /ticket.',
-    openFailed: (ref) => `Votre ticket n'a pas pu être ouvert à cause d'un problème de notre côté (référence ${ref}). Rien de ce que vous avez écrit n'est perdu ; réessayez dans un instant.`,
     usage: [
       '`/ticket` : ouvrir un ticket de support',
       '`/ticket list [open|pending|resolved|closed|all]` : vos tickets, ou ceux de vos catégories pour le support',

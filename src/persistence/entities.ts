@@ -89,6 +89,7 @@ export function createEntities(dialect: Dialect) {
       autoCloseWarnedAt: { ...nullableAt, name: 'auto_close_warned_at' },
       firstResponseDueAt: { ...nullableAt, name: 'first_response_due_at' },
       firstResponseFlaggedAt: { ...nullableAt, name: 'first_response_flagged_at' },
+      spacesReadyAt: { ...nullableAt, name: 'spaces_ready_at' },
     },
     indices: [
       { name: 'ux_tickets_desk_number', columns: ['deskId', 'number'], unique: true },
@@ -102,6 +103,7 @@ export function createEntities(dialect: Dialect) {
       { name: 'ix_tickets_auto_close_warn', columns: ['autoCloseWarnAt'] },
       { name: 'ix_tickets_first_response_due', columns: ['firstResponseDueAt'] },
       { name: 'ix_tickets_desk_created', columns: ['deskId', 'createdAt'] },
+      { name: 'ix_tickets_spaces_ready', columns: ['spacesReadyAt', 'status'] },
     ],
   });
 

@@ -1,4 +1,4 @@
-import { In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
   Attachment,
   FindOptions,
@@ -204,6 +204,13 @@ class TypeormTicketTransaction implements TicketTransaction {
       qb.andWhere("(LOWER(t.subject) LIKE :pattern ESCAPE '\\' OR LOWER(t.description) LIKE :pattern ESCAPE '\\')", { pattern });
     }
     return qb.orderBy('t.number', 'DESC').limit(query.limit).getMany();
+  }
+
+  findIncompleteOpenings(platform: Platform, openedBefore: Date): Promise<Ticket[]> {
+    return this.tickets.find({
+      where: { platform, spacesReadyAt: IsNull(), status: In(['open', 'pending', 'resolved']), createdAt: LessThan(openedBefore) },
+      order: { id: 'ASC' },
+    });
   }
 
   async listSpaces(platform: Platform): Promise<TicketSpaceRef[]> {

@@ -187,7 +187,8 @@ describe('bad input on Discord: a clear message, and nothing changes', () => {
     });
     const [card] = discord.messagesIn(opened.threadId);
     expect(card!.mention_everyone).toBe(false);
-    expect(card!.mention_roles).toEqual([]);
+    // The card mentions the category's agent role (to bring agents in), never the roles typed by the requester.
+    expect(card!.mention_roles).toEqual([seed.roles.billingAgents]);
     expect(card!.embeds[0]!.title).toBe('CS-' + opened.number.slice(3) + ' · @everyone free gifts <@&' + seed.roles.moderators + '>');
     // The masked link is broken (no clickable "this"), the bold is shown as typed.
     expect(card!.embeds[0]!.description).toBe('@\u200bhere click \\[this](https://evil.example) <@&' + seed.roles.billingAgents + '> \\*\\*now\\*\\*');

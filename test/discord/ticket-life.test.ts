@@ -30,7 +30,7 @@ describe('tickets that close by themselves, on Discord', () => {
     const w = await start({ autoClose: { pendingAfterHours: 48, resolvedAfterHours: 24, warnBeforeHours: 12, requesterReopenDays: 7 } });
     const opened = await pendingTicket(w, 'Silent requester');
     w.clock.advance({ hours: 35 });
-    expect(await w.tick()).toEqual({ warned: 0, autoClosed: 0, flagged: 0 });
+    expect(await w.tick()).toEqual({ warned: 0, autoClosed: 0, flagged: 0, reconciled: 0 });
     w.clock.advance({ hours: 2 });
     expect(await w.tick()).toMatchObject({ warned: 1, autoClosed: 0 });
     expect(await w.tick()).toMatchObject({ warned: 0 });

@@ -57,16 +57,16 @@ describe('a ticket from /ticket to closed, on Discord', () => {
     expect(discord.callsTo('PUT', new RegExp(`/channels/${threadId}/thread-members/${seed.users.alice}$`))).toHaveLength(1);
     await statusShown(threadId, cardId, '🟢');
 
-    // The card, the re-uploaded file, and the agents brought in by their role (and only that role may ping).
-    const [card, upload, agents] = discord.messagesIn(threadId);
+    // The card (mentioning the category's agent role, which brings its members in; only that role may ping) and the re-uploaded file.
+    const [card, upload] = discord.messagesIn(threadId);
     expect(card!.embeds[0]).toMatchObject({ title: 'CS-0001 · Charged twice for order 42', description: 'My card was charged twice for the same order last week.' });
     expect(card!.embeds[0]!.fields).toEqual(expect.arrayContaining([{ name: 'Order number', value: 'A-1042', inline: false }, { name: 'Status', value: '🟢 Open', inline: true }]));
     expect(componentId(card!, 'ticket:claim:')).toBe(`ticket:claim:${opened.ticket.id}`);
+    expect(card!.content).toContain(`<@&${seed.roles.billingAgents}>`);
     expect(upload!.attachments.map((a) => a.filename)).toEqual(['charge.png']);
     expect(discord.attachmentBytes(upload!.attachments[0]!.url)).toEqual(PNG);
-    expect(agents!.content).toContain(`<@&${seed.roles.billingAgents}>`);
-    const agentsCall = discord.callsTo('POST', new RegExp(`/channels/${threadId}/messages$`)).find((c) => String((c.body as Json).content).includes('<@&'));
-    expect((agentsCall!.body as Json).allowed_mentions).toEqual({ parse: [], roles: [seed.roles.billingAgents] });
+    const cardCall = discord.callsTo('POST', new RegExp(`/channels/${threadId}/messages$`)).find((c) => String((c.body as Json).content).includes('<@&'));
+    expect((cardCall!.body as Json).allowed_mentions).toEqual({ parse: [], users: [seed.users.alice], roles: [seed.roles.billingAgents] });
 
     // The log channel hears about it, with a Join button.
     const logNotice = discord.messagesIn(seed.channels.log).at(-1)!;

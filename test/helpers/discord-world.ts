@@ -146,6 +146,7 @@ export class DiscordWorld {
       supportConfigPath: '(test)',
       attachmentsDir: join(dir, 'attachments'),
       logLevel: 'debug',
+      reconcileGraceSeconds: 60,
     };
     await deployCommands(settings.discord!);
     const world = new DiscordWorld(discord, seed, undefined as unknown as RunningApp, dir);

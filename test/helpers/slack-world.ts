@@ -94,6 +94,7 @@ export class SlackWorld {
       supportConfigPath: '(test)',
       attachmentsDir: join(dir, 'attachments'),
       logLevel: 'debug',
+      reconcileGraceSeconds: 60,
     };
     const logger = createLogger({ level: 'debug', destination: world.logs.stream, secrets: [slack.botToken, slack.appToken, slack.signingSecret] });
     world.app = await startApp({ settings, config: parsed.config, logger, adapters: { slack: createSlackAdapter }, clock: world.clock, schedulerIntervalMs: 0 });

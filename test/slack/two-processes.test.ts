@@ -36,6 +36,7 @@ describe.skipIf(!POSTGRES_URL)(`two bot processes on one PostgreSQL${POSTGRES_UR
             supportConfigPath: '(test)',
             attachmentsDir: join(dir, 'attachments'),
             logLevel: 'info',
+            reconcileGraceSeconds: 60,
           },
           config: parsed.config,
           logger: createLogger({ destination: logSink().stream }).child({ process: name }),

@@ -96,6 +96,7 @@ export class TicketRecordBuilder {
     autoCloseWarnedAt: null,
     firstResponseDueAt: null,
     firstResponseFlaggedAt: null,
+      spacesReadyAt: null,
   };
   private readonly messages: TicketMessage[] = [];
   private readonly events: TicketEvent[] = [];

@@ -237,6 +237,7 @@ export class FakeDiscord {
   private readonly server: http.Server;
   private readonly privileged: PrivilegedIntents;
   private readonly faults: ActiveFault[] = [];
+  private readonly holds: Array<{ method?: string; path?: RegExp; signal: () => void; released: Promise<void>; release: () => void }> = [];
   private readonly callWaiters: Array<{ predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
   private latencyMs = 0;
   private sessionStarts = 0;
@@ -321,6 +322,7 @@ export class FakeDiscord {
 
   /** Closes every socket and the server. */
   async stop(): Promise<void> {
+    for (const hold of this.holds.splice(0)) hold.release();
     await this.gateway.shutdown();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -995,6 +997,27 @@ export class FakeDiscord {
     };
   }
 
+  /**
+   * Holds the next matching REST request before it does anything, until `release()` (or `stop()`): a bot
+   * waiting on it can then be killed at a precise step. `held` resolves when a request is being held.
+   */
+  holdRequests(spec: { method?: string; path?: RegExp }): { held: Promise<void>; release(): void } {
+    let signal!: () => void;
+    const held = new Promise<void>((resolve) => (signal = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const entry = { ...spec, signal, released, release };
+    this.holds.push(entry);
+    return {
+      held,
+      release: () => {
+        const i = this.holds.indexOf(entry);
+        if (i >= 0) this.holds.splice(i, 1);
+        release();
+      },
+    };
+  }
+
   /** Removes every injected fault. */
   clearFaults(): void {
     this.faults.splice(0);
@@ -1194,6 +1217,11 @@ export class FakeDiscord {
       if (matched === null) throw Errors.notFound();
       if (matched === 'method-not-allowed') throw Errors.methodNotAllowed();
       if (matched.route.auth && req.headers.authorization !== `Bot ${this.token}`) throw Errors.unauthorized();
+      const hold = this.holds.find((h) => (!h.method || h.method.toUpperCase() === method) && (!h.path || h.path.test(call.path)));
+      if (hold) {
+        hold.signal();
+        await hold.released;
+      }
       const fault = this.pickFault(method, call.path);
       if (fault) {
         fault.remainingCount -= 1;
