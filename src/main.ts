@@ -32,6 +32,11 @@ async function main(): Promise<number> {
     if (settings[platform]) adapters[platform] = await adapterLoaders[platform]();
   }
 
+  // Signals are heard from here on: one that comes while the bot starts stops it as soon as it has started.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let app;
   try {
     app = await startApp({ settings, config: loaded.config, logger, adapters });
@@ -40,21 +45,15 @@ async function main(): Promise<number> {
     process.stderr.write(`Could not start: ${scrubText((error as Error).message ?? String(error), secretsOf(settings))}\n`);
     return 1;
   }
-  const running = app;
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      running.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'stopped with an error');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
+  const signal = await stopSignal;
+  logger.info({ signal }, 'stopping');
+  try {
+    await app.stop();
+    return 0;
+  } catch (error) {
+    logger.error({ err: error }, 'stopped with an error');
+    return 1;
+  }
 }
 
 main().then(

@@ -237,7 +237,7 @@ export class FakeDiscord {
   private readonly server: http.Server;
   private readonly privileged: PrivilegedIntents;
   private readonly faults: ActiveFault[] = [];
-  private readonly holds: Array<{ method?: string; path?: RegExp; signal: () => void; released: Promise<void>; release: () => void }> = [];
+  private readonly holds: Array<{ method?: string; path?: RegExp; signal: () => void; released: Promise<'process' | 'drop'>; release: (mode: 'process' | 'drop') => void }> = [];
   private readonly callWaiters: Array<{ predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
   private latencyMs = 0;
   private sessionStarts = 0;
@@ -322,7 +322,7 @@ export class FakeDiscord {
 
   /** Closes every socket and the server. */
   async stop(): Promise<void> {
-    for (const hold of this.holds.splice(0)) hold.release();
+    for (const hold of this.holds.splice(0)) hold.release('drop');
     await this.gateway.shutdown();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -998,22 +998,23 @@ export class FakeDiscord {
   }
 
   /**
-   * Holds the next matching REST request before it does anything, until `release()` (or `stop()`): a bot
-   * waiting on it can then be killed at a precise step. `held` resolves when a request is being held.
+   * Holds matching REST requests before they do anything, until released: `release()` lets them through as if
+   * they had only been slow, `release('drop')` drops them unanswered and undone (the connection is cut). A bot
+   * waiting on a held request can then be killed at a precise step. `held` resolves once one is held.
    */
-  holdRequests(spec: { method?: string; path?: RegExp }): { held: Promise<void>; release(): void } {
+  holdRequests(spec: { method?: string; path?: RegExp }): { held: Promise<void>; release(mode?: 'process' | 'drop'): void } {
     let signal!: () => void;
     const held = new Promise<void>((resolve) => (signal = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
+    let release!: (mode: 'process' | 'drop') => void;
+    const released = new Promise<'process' | 'drop'>((resolve) => (release = resolve));
     const entry = { ...spec, signal, released, release };
     this.holds.push(entry);
     return {
       held,
-      release: () => {
+      release: (mode = 'process') => {
         const i = this.holds.indexOf(entry);
         if (i >= 0) this.holds.splice(i, 1);
-        release();
+        release(mode);
       },
     };
   }
@@ -1220,7 +1221,12 @@ export class FakeDiscord {
       const hold = this.holds.find((h) => (!h.method || h.method.toUpperCase() === method) && (!h.path || h.path.test(call.path)));
       if (hold) {
         hold.signal();
-        await hold.released;
+        if ((await hold.released) === 'drop') {
+          call.status = -1;
+          this.record(call);
+          res.destroy();
+          return;
+        }
       }
       const fault = this.pickFault(method, call.path);
       if (fault) {

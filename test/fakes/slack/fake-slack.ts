@@ -7,6 +7,7 @@ import {
 } from './blocks.js';
 import { HttpPoster, slackSignature } from './deliver.js';
 import { Faults } from './faults.js';
+import type { CallHold } from './server.js';
 import { eventId as newEventId, randomChars, randomHex } from './ids.js';
 import { DEFAULT_USERS, defaultChannels, type DefaultScenario } from './scenario.js';
 import { FakeSlackServer, type ServerHost } from './server.js';
@@ -158,6 +159,7 @@ export class FakeSlack {
 
   private readonly api: WebApi;
   private readonly faults = new Faults();
+  readonly holds: CallHold[] = [];
   private readonly socket: SocketModeServer;
   private readonly server: FakeSlackServer;
   private readonly poster = new HttpPoster();
@@ -207,6 +209,7 @@ export class FakeSlack {
     const serverHost: ServerHost = {
       api: this.api,
       faults: this.faults,
+      holds: this.holds,
       socket: this.socket,
       scopes: this.scopes,
       tokenState: (token) => {
@@ -252,6 +255,7 @@ export class FakeSlack {
 
   /** Stop the server, close Socket Mode connections and abort requests in flight (stop the app first). */
   async stop(): Promise<void> {
+    for (const hold of this.holds.splice(0)) hold.release('drop');
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -795,6 +799,28 @@ export class FakeSlack {
   /** Make matching Web API calls fail (`error`), rate-limit (429 + Retry-After), or fail at HTTP level. */
   injectFault(spec: FaultSpec): FaultHandle {
     return this.faults.add(spec);
+  }
+
+  /**
+   * Holds Web API calls of a method (optionally only those whose arguments match) before they do anything,
+   * until released: `release()` lets them through, `release('drop')` cuts the connection with nothing done.
+   * An app waiting on a held call can then be killed at a precise step. `held` resolves once one is held.
+   */
+  holdCalls(method: string, where?: (args: Obj) => boolean): { held: Promise<void>; release(mode?: 'process' | 'drop'): void } {
+    let signal!: () => void;
+    const held = new Promise<void>((resolve) => (signal = resolve));
+    let release!: (mode: 'process' | 'drop') => void;
+    const released = new Promise<'process' | 'drop'>((resolve) => (release = resolve));
+    const hold: CallHold = { method, ...(where ? { where } : {}), signal, released, release };
+    this.holds.push(hold);
+    return {
+      held,
+      release: (mode = 'process') => {
+        const i = this.holds.indexOf(hold);
+        if (i >= 0) this.holds.splice(i, 1);
+        release(mode);
+      },
+    };
   }
 
   /** Disarm every injected fault. */

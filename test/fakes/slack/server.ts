@@ -12,6 +12,8 @@ import { ApiError, parseJsonFields, type WebApi } from './web-api.js';
 export interface ServerHost {
   readonly api: WebApi;
   readonly faults: Faults;
+  /** Calls held before they do anything (see `FakeSlack.holdCalls`). */
+  readonly holds: CallHold[];
   readonly socket: SocketModeServer;
   readonly scopes: Set<string>;
   tokenState(token: string): 'bot' | 'app' | 'revoked' | 'invalid';
@@ -23,6 +25,15 @@ export interface ServerHost {
   recordDownload(teamFileKey: string, authorized: boolean): void;
   /** Handle a POST to a `response_url`. */
   responseUrl(url: string, raw: string): { status: number; body: Obj };
+}
+
+/** A held Web API call: matched by method (and arguments), released to go through or to be dropped. */
+export interface CallHold {
+  method: string;
+  where?: (args: Obj) => boolean;
+  signal: () => void;
+  released: Promise<'process' | 'drop'>;
+  release: (mode: 'process' | 'drop') => void;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -144,6 +155,14 @@ export class FakeSlackServer {
       after?.();
     };
 
+    const hold = this.host.holds.find((h) => h.method === method && (!h.where || h.where(parseJsonFields(args))));
+    if (hold) {
+      hold.signal();
+      if ((await hold.released) === 'drop') {
+        res.destroy();
+        return;
+      }
+    }
     const fault = this.host.faults.take(method);
     if (fault) {
       if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
