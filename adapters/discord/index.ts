@@ -39,6 +39,8 @@ export function createDiscordAdapter(context: AdapterContext): PlatformAdapter &
   client.on(Events.MessageDelete, (message) => track('messageDelete', () => threads.onMessageDelete(message)));
   client.on(Events.ThreadUpdate, (_old, thread) => track('threadUpdate', () => threads.onThreadUpdate(thread)));
   client.on(Events.ThreadDelete, (thread) => track('threadDelete', () => threads.onThreadDelete(thread)));
+  // A new gateway session (start, or a reconnection Discord did not resume) may have missed messages.
+  client.on(Events.ShardReady, () => track('catchUp', async () => void (await threads.startCatchUp())));
   client.on(Events.Warn, (message) => dd.log.warn({ platform: 'discord' }, message));
   client.on(Events.Error, (error) => dd.log.error({ err: error, platform: 'discord' }, 'discord client error'));
   client.rest.on('rateLimited', (info) => dd.log.debug({ route: info.route, retryAfter: info.retryAfter }, 'discord rate limit'));

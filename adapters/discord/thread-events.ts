@@ -12,6 +12,9 @@ const STORED_TYPES = new Set<MessageType>([MessageType.Default, MessageType.Repl
  * deleted by hand. Messages outside ticket threads are dropped after one map lookup, without a query.
  */
 export class ThreadEvents {
+  /** Live messages wait while a catch-up runs, so what was missed is handled before what comes after it. */
+  private gate: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly dd: DiscordDesk,
     private readonly updates: TicketUpdates,
@@ -21,17 +24,63 @@ export class ThreadEvents {
     return this.dd.threads.get(channelId);
   }
 
-  onMessage(message: Message): Promise<void> | void {
+  async onMessage(message: Message): Promise<void> {
     const ticketId = this.ticketOf(message.channelId);
     if (ticketId === undefined || message.author.id === this.dd.client.user?.id || !STORED_TYPES.has(message.type)) return;
+    await this.gate;
     return this.dd.queue.run(`ticket:${ticketId}`, () => this.store(ticketId, message));
+  }
+
+  /** Starts a catch-up (see {@link catchUp}); live messages arriving meanwhile wait for it. */
+  startCatchUp(): Promise<number> {
+    const run = this.catchUp();
+    this.gate = run.catch(() => 0);
+    return run;
+  }
+
+  /**
+   * Reads what was written in open tickets' threads while the bot was away (stopped, or reconnected without
+   * Discord replaying events) and handles it as if it had just arrived: in order, and once (a message already
+   * stored is recognised). Returns how many messages it found.
+   */
+  async catchUp(): Promise<number> {
+    let found = 0;
+    for (const space of await this.dd.service.spacesOn('discord')) {
+      if (space.status === 'closed' || !space.threadId || !space.cardMessageId) continue;
+      const ticketId = space.ticketId;
+      const threadId = space.threadId;
+      found += await this.dd.queue.run(`ticket:${ticketId}`, async () => {
+        const thread = this.dd.client.channels.cache.get(threadId) ?? (await this.dd.client.channels.fetch(threadId).catch(() => null));
+        if (!thread?.isThread()) return 0;
+        let after = (await this.dd.service.latestMessageIn(threadId))?.messageId ?? space.cardMessageId!;
+        let handled = 0;
+        for (;;) {
+          const page = await thread.messages.fetch({ after, limit: 100, cache: false });
+          if (page.size === 0) break;
+          const oldestFirst = [...page.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+          for (const message of oldestFirst) {
+            if (message.author.id !== this.dd.client.user?.id && STORED_TYPES.has(message.type)) {
+              await this.store(ticketId, message);
+              handled++;
+            }
+            after = message.id;
+          }
+          if (page.size < 100) break;
+        }
+        return handled;
+      });
+    }
+    if (found > 0) this.dd.log.info({ messages: found }, 'caught up with messages written while the bot was away');
+    return found;
   }
 
   private async store(ticketId: number, message: Message): Promise<void> {
     const files = await this.dd.storeFiles(message.attachments);
+    // Messages read back over REST (a catch-up) come without their author's member: fetch it for the roles.
+    const member = message.member ?? (message.guild ? await message.guild.members.fetch(message.author.id).catch(() => null) : null);
     const recorded = await this.dd.service.recordMessage({
       ticketId,
-      author: this.dd.actor(message.author, message.member),
+      author: this.dd.actor(message.author, member),
       channelId: message.channelId,
       messageId: message.id,
       body: message.content,
@@ -60,10 +109,11 @@ export class ThreadEvents {
     );
   }
 
-  onMessageUpdate(message: Message | PartialMessage): Promise<void> | void {
+  async onMessageUpdate(message: Message | PartialMessage): Promise<void> {
     const ticketId = this.ticketOf(message.channelId);
     if (ticketId === undefined || message.author?.id === this.dd.client.user?.id || message.content === null) return;
     const content = message.content;
+    await this.gate;
     return this.dd.queue.run(`ticket:${ticketId}`, async () => {
       const edit = await this.dd.service.recordEdit(message.channelId, message.id, content, message.editedAt ?? undefined);
       if (!edit) return;
@@ -81,9 +131,10 @@ export class ThreadEvents {
     });
   }
 
-  onMessageDelete(message: Message | PartialMessage): Promise<void> | void {
+  async onMessageDelete(message: Message | PartialMessage): Promise<void> {
     const ticketId = this.ticketOf(message.channelId);
     if (ticketId === undefined) return;
+    await this.gate;
     return this.dd.queue.run(`ticket:${ticketId}`, async () => {
       const deleted = await this.dd.service.recordDeletion(message.channelId, message.id);
       if (!deleted) return;

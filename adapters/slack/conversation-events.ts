@@ -31,6 +31,8 @@ const HINT_EVERY_MS = 10 * 60_000;
  */
 export class ConversationEvents {
   private readonly hinted = new Map<string, number>();
+  /** Live messages wait while a catch-up runs, so what was missed is handled before what comes after it. */
+  private gate: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sd: SlackDesk,
@@ -41,7 +43,8 @@ export class ConversationEvents {
     return threadTs ? this.sd.spaces.get(`${channel}:${threadTs}`) : undefined;
   }
 
-  handle(event: MessageEvent, eventId: string | undefined, teamId: string | undefined): Promise<void> | void {
+  async handle(event: MessageEvent, eventId: string | undefined, teamId: string | undefined): Promise<void> {
+    await this.gate;
     if (event.subtype === 'message_changed') return this.onEdit(event);
     if (event.subtype === 'message_deleted') return this.onDelete(event);
     if (!NEW_MESSAGE_SUBTYPES.has(event.subtype) || this.sd.isOwn(event.channel, event.ts, event.bot_id, event.user) || !event.user) return;
@@ -51,6 +54,53 @@ export class ConversationEvents {
       return;
     }
     return this.sd.queue.run(`ticket:${space.ticketId}`, () => this.onMessage(space.ticketId, space.side, event, eventId));
+  }
+
+  /** Starts a catch-up (see {@link catchUp}); live messages arriving meanwhile wait for it. */
+  startCatchUp(): Promise<number> {
+    const run = this.catchUp();
+    this.gate = run.catch(() => 0);
+    return run;
+  }
+
+  /**
+   * Reads what was written in open tickets' two threads while the bot was away (stopped, or disconnected
+   * from Socket Mode) and handles it as if it had just arrived: stored, mirrored, in order, once (a message
+   * already stored, or a copy the bot posted, is recognised). Returns how many messages it handled.
+   */
+  async catchUp(): Promise<number> {
+    let handled = 0;
+    for (const space of await this.sd.service.spacesOn('slack')) {
+      if (space.status === 'closed' || !space.channelId || !space.threadId || !space.requesterChannelId || !space.requesterThreadId) continue;
+      const sides: Array<[Side, string, string]> = [
+        ['staff', space.channelId, space.threadId],
+        ['requester', space.requesterChannelId, space.requesterThreadId],
+      ];
+      handled += await this.sd.queue.run(`ticket:${space.ticketId}`, async () => {
+        const ticket = await this.sd.service.ticketById(space.ticketId);
+        // Anything written while away is later than the ticket's last change, give or take a minute of clocks.
+        const oldest = String(Math.floor(ticket.updatedAt.getTime() / 1000) - 60);
+        const missed: Array<{ side: Side; event: MessageEvent }> = [];
+        for (const [side, channel, threadTs] of sides) {
+          let cursor: string | undefined;
+          do {
+            const page = await this.sd.client.conversations.replies({ channel, ts: threadTs, oldest, limit: 200, ...(cursor ? { cursor } : {}) });
+            for (const message of page.messages ?? []) {
+              const m = message as unknown as MessageEvent;
+              if (m.ts === threadTs || !m.user || this.sd.isOwn(channel, m.ts, m.bot_id, m.user) || !NEW_MESSAGE_SUBTYPES.has(m.subtype)) continue;
+              if (await this.sd.service.messageAt(channel, m.ts)) continue;
+              missed.push({ side, event: { ...m, type: 'message', channel, thread_ts: threadTs } });
+            }
+            cursor = page.response_metadata?.next_cursor || undefined;
+          } while (cursor);
+        }
+        missed.sort((a, b) => Number(a.event.ts) - Number(b.event.ts));
+        for (const { side, event } of missed) await this.onMessage(space.ticketId, side, event, undefined);
+        return missed.length;
+      });
+    }
+    if (handled > 0) this.sd.log.info({ messages: handled }, 'caught up with messages written while the bot was away');
+    return handled;
   }
 
   private async onMessage(ticketId: number, side: Side, event: MessageEvent, eventId: string | undefined): Promise<void> {

@@ -272,10 +272,16 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
       await sd.identify();
       await sd.loadIndex();
       if (settings.appToken) {
+        let connections = 0;
+        // After a reconnection (not the first connection: the catch-up below covers it), look for what was missed.
+        sd.socketReceiver?.client.on('connected', () => {
+          if (++connections > 1) void guarded(undefined, undefined, null, async () => void (await conversations.startCatchUp()));
+        });
         await app.start();
       } else {
         server = (await app.start({ port: settings.port, ...(settings.host ? { host: settings.host } : {}) })) as unknown as Server;
       }
+      await guarded(undefined, undefined, null, async () => void (await conversations.startCatchUp()));
       sd.log.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.appToken ? undefined : (server?.address() as AddressInfo | null)?.port, tickets: sd.spaces.size }, 'connected to Slack');
     },
     reconcile: (graceMs: number) => form.reconcile(graceMs),

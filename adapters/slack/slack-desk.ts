@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterContext } from '../../src/app.js';
 import { refuse, type Actor, type DeskConfig, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
 import { catalog, languageFor, type Catalog } from '../../src/i18n/index.js';
@@ -60,6 +60,8 @@ function boltLogger(logger: Logger): BoltLogger {
  */
 export class SlackDesk {
   readonly app: App;
+  /** In Socket Mode, the receiver: its client says when the connection comes back. */
+  readonly socketReceiver: SocketModeReceiver | null = null;
   /** `channel:thread_ts` → the ticket and which of its spaces that thread is. */
   readonly spaces = new Map<string, { ticketId: number; side: Side }>();
   readonly queue = new KeyedQueue();
@@ -78,9 +80,13 @@ export class SlackDesk {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
       retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
     };
-    this.app = settings.appToken
-      ? new App({ token: settings.botToken, appToken: settings.appToken, socketMode: true, clientOptions, logger: boltLogger(context.logger) })
-      : new App({ token: settings.botToken, signingSecret: settings.signingSecret!, clientOptions, logger: boltLogger(context.logger) });
+    const logger = boltLogger(context.logger);
+    if (settings.appToken) {
+      this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
+      this.app = new App({ token: settings.botToken, receiver: this.socketReceiver, socketMode: true, clientOptions, logger });
+    } else {
+      this.app = new App({ token: settings.botToken, signingSecret: settings.signingSecret!, clientOptions, logger });
+    }
   }
 
   get client() {

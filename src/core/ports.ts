@@ -105,6 +105,8 @@ export interface TicketTransaction {
   listSpaces(platform: Platform): Promise<TicketSpaceRef[]>;
 
   insertMessage(message: NewTicketMessage): Promise<TicketMessage>;
+  /** The latest message stored in a channel (or thread), by the platform's time: where a catch-up resumes. */
+  latestMessageIn(channelId: string): Promise<TicketMessage | null>;
   /** A stored message by its platform location, or by the location of one of its copies. */
   findMessage(channelId: string, messageId: string): Promise<TicketMessage | null>;
   findMessageById(id: number): Promise<TicketMessage | null>;

@@ -454,6 +454,11 @@ export class TicketService {
     return this.store.transaction((tx) => tx.addMessageCopy(messageId, copy));
   }
 
+  /** The latest message stored in a channel or thread: a catch-up after downtime resumes after it. */
+  async latestMessageIn(channelId: string): Promise<TicketMessage | null> {
+    return this.store.transaction((tx) => tx.latestMessageIn(channelId));
+  }
+
   /** The stored message at a platform location, whether the original or one of its copies. */
   async messageAt(channelId: string, messageId: string): Promise<TicketMessage | null> {
     return this.store.transaction((tx) => tx.findMessage(channelId, messageId));

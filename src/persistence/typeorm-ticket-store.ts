@@ -231,6 +231,11 @@ class TypeormTicketTransaction implements TicketTransaction {
     return { ...row, id: Number(result.identifiers[0]!.id), copies: [], attachments: [] };
   }
 
+  async latestMessageIn(channelId: string): Promise<TicketMessage | null> {
+    const row = await this.messages.findOne({ where: { channelId, messageId: Not(IsNull()) }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return row ? { ...row, copies: [], attachments: [] } : null;
+  }
+
   async findMessage(channelId: string, messageId: string): Promise<TicketMessage | null> {
     const row = await this.messages
       .createQueryBuilder('m')

@@ -168,6 +168,15 @@ export class DiscordWorld {
     await this.boot();
   }
 
+  /** Stops the bot (the fake Discord goes on without it) until {@link startBot}. */
+  async stopBot(): Promise<void> {
+    await this.app.stop();
+  }
+
+  async startBot(): Promise<void> {
+    await this.boot();
+  }
+
   /** One pass of the desk's scheduler at the test clock's time. */
   tick() {
     return this.app.scheduler.tick();

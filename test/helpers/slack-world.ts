@@ -6,6 +6,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/inde
 import { startApp, type RunningApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Settings } from '../../src/settings.js';
+import type { SupportConfig } from '../../src/core/index.js';
 import { FakeSlack, type DefaultScenario } from '../fakes/slack/index.js';
 import { TestClock } from './builders.js';
 import { logSink } from './discord-world.js';
@@ -96,14 +97,31 @@ export class SlackWorld {
       logLevel: 'debug',
       reconcileGraceSeconds: 60,
     };
-    const logger = createLogger({ level: 'debug', destination: world.logs.stream, secrets: [slack.botToken, slack.appToken, slack.signingSecret] });
-    world.app = await startApp({ settings, config: parsed.config, logger, adapters: { slack: createSlackAdapter }, clock: world.clock, schedulerIntervalMs: 0 });
-    if (mode === 'http') slack.useHttp(world.adapter.url()!);
-    else {
-      slack.useSocketMode();
-      await slack.waitForSocket(5000);
-    }
+    world.settings = settings;
+    world.config = parsed.config;
+    world.mode = mode;
+    await world.startBot();
     return world;
+  }
+
+  private settings!: Settings;
+  private config!: SupportConfig;
+  private mode: 'http' | 'socket' = 'http';
+
+  /** Starts the bot (again) on this world's database and fake workspace. */
+  async startBot(): Promise<void> {
+    const logger = createLogger({ level: 'debug', destination: this.logs.stream, secrets: [this.slack.botToken, this.slack.appToken, this.slack.signingSecret] });
+    this.app = await startApp({ settings: this.settings, config: this.config, logger, adapters: { slack: createSlackAdapter }, clock: this.clock, schedulerIntervalMs: 0 });
+    if (this.mode === 'http') this.slack.useHttp(this.adapter.url()!);
+    else {
+      this.slack.useSocketMode();
+      await this.slack.waitForSocket(5000);
+    }
+  }
+
+  /** Stops the bot; the fake workspace goes on without it until {@link startBot}. */
+  async stopBot(): Promise<void> {
+    await this.app.stop();
   }
 
   /** One pass of the desk's scheduler at the test clock's time. */
