@@ -47,6 +47,13 @@ async function main(): Promise<number> {
   }
   const signal = await stopSignal;
   logger.info({ signal }, 'stopping');
+  // Stopping finishes the work under way; a second signal means now.
+  const now = (second: string) => {
+    logger.warn({ signal: second }, 'stopping now, without finishing the work under way');
+    process.exit(1);
+  };
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
   try {
     await app.stop();
     return 0;

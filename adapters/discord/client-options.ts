@@ -34,7 +34,8 @@ export function discordClientOptions(apiUrl: string | null): ClientOptions {
     partials: [Partials.Channel, Partials.Message],
     // Nothing the bot sends pings anyone unless a call says so explicitly.
     allowedMentions: { parse: [], repliedUser: false },
-    rest: apiUrl ? { api: apiUrl } : {},
+    // Discord's passing server errors (5xx) are tried again up to five times; rate limits are waited out.
+    rest: { retries: 5, ...(apiUrl ? { api: apiUrl } : {}) },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 25,

@@ -60,6 +60,7 @@ export function createDiscordAdapter(context: AdapterContext): PlatformAdapter &
     reconcile: (graceMs: number) => dd.reconcile(graceMs),
     async stop() {
       accepting = false;
+      threads.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await dd.queue.drain();
       await client.destroy();

@@ -1,5 +1,6 @@
 import { EmbedBuilder, MessageType, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
-import type { RecordedMessage } from '../../src/core/index.js';
+import { isRefusal, type RecordedMessage } from '../../src/core/index.js';
+import { ReadBack } from '../../src/util/read-back.js';
 import type { DiscordDesk } from './discord-desk.js';
 import { linkButton, truncate } from './render.js';
 import type { TicketUpdates } from './ticket-updates.js';
@@ -15,10 +16,14 @@ export class ThreadEvents {
   /** Live messages wait while a catch-up runs, so what was missed is handled before what comes after it. */
   private gate: Promise<unknown> = Promise.resolve();
 
+  private readonly readBack: ReadBack;
+
   constructor(
     private readonly dd: DiscordDesk,
     private readonly updates: TicketUpdates,
-  ) {}
+  ) {
+    this.readBack = new ReadBack(dd.queue, dd.log, (ticketId) => this.readTicket(ticketId));
+  }
 
   private ticketOf(channelId: string): number | undefined {
     return this.dd.threads.get(channelId);
@@ -28,7 +33,16 @@ export class ThreadEvents {
     const ticketId = this.ticketOf(message.channelId);
     if (ticketId === undefined || message.author.id === this.dd.client.user?.id || !STORED_TYPES.has(message.type)) return;
     await this.gate;
-    return this.dd.queue.run(`ticket:${ticketId}`, () => this.store(ticketId, message));
+    return this.dd.queue.run(`ticket:${ticketId}`, async () => {
+      // A message that could not be stored is read back with every message after it, in order.
+      if (this.readBack.has(ticketId)) return;
+      try {
+        await this.store(ticketId, message);
+      } catch (error) {
+        if (isRefusal(error)) throw error;
+        this.readBack.failed(ticketId, error);
+      }
+    });
   }
 
   /** Starts a catch-up (see {@link catchUp}); live messages arriving meanwhile wait for it. */
@@ -41,37 +55,54 @@ export class ThreadEvents {
   /**
    * Reads what was written in open tickets' threads while the bot was away (stopped, or reconnected without
    * Discord replaying events) and handles it as if it had just arrived: in order, and once (a message already
-   * stored is recognised). Returns how many messages it found.
+   * stored is recognised). A ticket whose read-back fails is tried again later. Returns how many messages it found.
    */
   async catchUp(): Promise<number> {
     let found = 0;
     for (const space of await this.dd.service.spacesOn('discord')) {
       if (space.status === 'closed' || !space.threadId || !space.cardMessageId) continue;
-      const ticketId = space.ticketId;
-      const threadId = space.threadId;
-      found += await this.dd.queue.run(`ticket:${ticketId}`, async () => {
-        const thread = this.dd.client.channels.cache.get(threadId) ?? (await this.dd.client.channels.fetch(threadId).catch(() => null));
-        if (!thread?.isThread()) return 0;
-        let after = (await this.dd.service.latestMessageIn(threadId))?.messageId ?? space.cardMessageId!;
-        let handled = 0;
-        for (;;) {
-          const page = await thread.messages.fetch({ after, limit: 100, cache: false });
-          if (page.size === 0) break;
-          const oldestFirst = [...page.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-          for (const message of oldestFirst) {
-            if (message.author.id !== this.dd.client.user?.id && STORED_TYPES.has(message.type)) {
-              await this.store(ticketId, message);
-              handled++;
-            }
-            after = message.id;
-          }
-          if (page.size < 100) break;
-        }
-        return handled;
-      });
+      const { ticketId, threadId, cardMessageId } = space;
+      found += await this.dd.queue.run(`ticket:${ticketId}`, () =>
+        this.readThread(ticketId, threadId, cardMessageId).catch((error: unknown) => {
+          this.readBack.failed(ticketId, error);
+          return 0;
+        }),
+      );
     }
     if (found > 0) this.dd.log.info({ messages: found }, 'caught up with messages written while the bot was away');
     return found;
+  }
+
+  /** Reads back one ticket's thread (run on the ticket's queue). */
+  private async readTicket(ticketId: number): Promise<number> {
+    const ticket = await this.dd.service.ticketById(ticketId);
+    if (ticket.status === 'closed' || !ticket.threadId || !ticket.cardMessageId) return 0;
+    return this.readThread(ticket.id, ticket.threadId, ticket.cardMessageId);
+  }
+
+  /** Stores the thread's messages after the last one stored (or the card), oldest first. */
+  private async readThread(ticketId: number, threadId: string, cardMessageId: string): Promise<number> {
+    const thread = this.dd.client.channels.cache.get(threadId) ?? (await this.dd.client.channels.fetch(threadId).catch(() => null));
+    if (!thread?.isThread()) return 0;
+    let after = (await this.dd.service.latestMessageIn(threadId))?.messageId ?? cardMessageId;
+    let handled = 0;
+    for (;;) {
+      const page = await thread.messages.fetch({ after, limit: 100, cache: false });
+      const oldestFirst = [...page.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      for (const message of oldestFirst) {
+        if (message.author.id !== this.dd.client.user?.id && STORED_TYPES.has(message.type)) {
+          await this.store(ticketId, message);
+          handled++;
+        }
+        after = message.id;
+      }
+      if (page.size < 100) return handled;
+    }
+  }
+
+  /** Stops retrying read-backs (at shutdown). */
+  stop(): void {
+    this.readBack.stop();
   }
 
   private async store(ticketId: number, message: Message): Promise<void> {
@@ -90,7 +121,7 @@ export class ThreadEvents {
     if (recorded.duplicate) return;
     if (recorded.role === 'agent') await this.mirrorToRequester(recorded, message);
     // The status shows after the answer reached the requester: a failing reaction must not hold it back.
-    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
+    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
   }
 
   /** A staff answer, sent to the requester by DM: who answered, what, the files, and a link back. */

@@ -3,6 +3,7 @@ import { ticketTranscript } from '../../src/transcripts/index.js';
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { StatusDisplay } from '../../src/util/status-display.js';
 import type { DiscordDesk } from './discord-desk.js';
 import { categoryName, ids, linkButton, plain } from './render.js';
 
@@ -18,7 +19,14 @@ function closingReason(t: Catalog, change: TicketChange): string | null {
  * modals, thread events) ends here, so a change looks the same whoever made it and however.
  */
 export class TicketUpdates implements TicketNotifier {
-  constructor(private readonly dd: DiscordDesk) {}
+  private readonly display: StatusDisplay;
+
+  constructor(private readonly dd: DiscordDesk) {
+    this.display = new StatusDisplay(dd.queue, dd.service, async (ticket, shown) => {
+      await dd.showStatus(ticket, shown);
+      await dd.refreshCard(ticket);
+    }, (error, ticketId) => dd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
+  }
 
   private words(ticket: Ticket) {
     return this.dd.deskWords(this.dd.deskOf(ticket));
@@ -26,8 +34,15 @@ export class TicketUpdates implements TicketNotifier {
 
   /** Status reaction and card, after a change of status. */
   async statusChanged(ticket: Ticket, previous: Ticket['status']): Promise<void> {
-    await this.dd.showStatus(ticket, previous);
-    await this.dd.refreshCard(ticket);
+    await this.display.now(ticket, previous);
+  }
+
+  /**
+   * A message moved the ticket between open and pending: the reaction and card follow once the ticket's
+   * queued messages are handled, so a busy conversation redraws them once rather than at every message.
+   */
+  statusChangedByMessage(ticketId: number, previous: Ticket['status']): void {
+    this.display.later(ticketId, previous);
   }
 
   async claimed(change: TicketChange, by: Actor): Promise<void> {

@@ -1,4 +1,5 @@
 import { isRefusal, type RecordedMessage } from '../../src/core/index.js';
+import { ReadBack } from '../../src/util/read-back.js';
 import { defuseBroadcasts, escapeMrkdwn } from './mrkdwn.js';
 import type { Side, SlackDesk, SlackFile } from './slack-desk.js';
 import type { TicketUpdates } from './ticket-updates.js';
@@ -34,10 +35,14 @@ export class ConversationEvents {
   /** Live messages wait while a catch-up runs, so what was missed is handled before what comes after it. */
   private gate: Promise<unknown> = Promise.resolve();
 
+  private readonly readBack: ReadBack;
+
   constructor(
     private readonly sd: SlackDesk,
     private readonly updates: TicketUpdates,
-  ) {}
+  ) {
+    this.readBack = new ReadBack(sd.queue, sd.log, (ticketId) => this.readTicket(ticketId));
+  }
 
   private space(channel: string, threadTs: string | undefined) {
     return threadTs ? this.sd.spaces.get(`${channel}:${threadTs}`) : undefined;
@@ -53,7 +58,16 @@ export class ConversationEvents {
       if (event.channel_type === 'im' && !event.thread_ts) return this.hint(event, teamId);
       return;
     }
-    return this.sd.queue.run(`ticket:${space.ticketId}`, () => this.onMessage(space.ticketId, space.side, event, eventId));
+    return this.sd.queue.run(`ticket:${space.ticketId}`, async () => {
+      // A message that could not be stored is read back with every message after it, in order.
+      if (this.readBack.has(space.ticketId)) return;
+      try {
+        await this.onMessage(space.ticketId, space.side, event, eventId);
+      } catch (error) {
+        if (isRefusal(error)) throw error;
+        this.readBack.failed(space.ticketId, error);
+      }
+    });
   }
 
   /** Starts a catch-up (see {@link catchUp}); live messages arriving meanwhile wait for it. */
@@ -71,36 +85,50 @@ export class ConversationEvents {
   async catchUp(): Promise<number> {
     let handled = 0;
     for (const space of await this.sd.service.spacesOn('slack')) {
-      if (space.status === 'closed' || !space.channelId || !space.threadId || !space.requesterChannelId || !space.requesterThreadId) continue;
-      const sides: Array<[Side, string, string]> = [
-        ['staff', space.channelId, space.threadId],
-        ['requester', space.requesterChannelId, space.requesterThreadId],
-      ];
-      handled += await this.sd.queue.run(`ticket:${space.ticketId}`, async () => {
-        const ticket = await this.sd.service.ticketById(space.ticketId);
-        // Anything written while away is later than the ticket's last change, give or take a minute of clocks.
-        const oldest = String(Math.floor(ticket.updatedAt.getTime() / 1000) - 60);
-        const missed: Array<{ side: Side; event: MessageEvent }> = [];
-        for (const [side, channel, threadTs] of sides) {
-          let cursor: string | undefined;
-          do {
-            const page = await this.sd.client.conversations.replies({ channel, ts: threadTs, oldest, limit: 200, ...(cursor ? { cursor } : {}) });
-            for (const message of page.messages ?? []) {
-              const m = message as unknown as MessageEvent;
-              if (m.ts === threadTs || !m.user || this.sd.isOwn(channel, m.ts, m.bot_id, m.user) || !NEW_MESSAGE_SUBTYPES.has(m.subtype)) continue;
-              if (await this.sd.service.messageAt(channel, m.ts)) continue;
-              missed.push({ side, event: { ...m, type: 'message', channel, thread_ts: threadTs } });
-            }
-            cursor = page.response_metadata?.next_cursor || undefined;
-          } while (cursor);
-        }
-        missed.sort((a, b) => Number(a.event.ts) - Number(b.event.ts));
-        for (const { side, event } of missed) await this.onMessage(space.ticketId, side, event, undefined);
-        return missed.length;
-      });
+      if (space.status === 'closed') continue;
+      handled += await this.sd.queue.run(`ticket:${space.ticketId}`, () =>
+        this.readTicket(space.ticketId).catch((error: unknown) => {
+          this.readBack.failed(space.ticketId, error);
+          return 0;
+        }),
+      );
     }
     if (handled > 0) this.sd.log.info({ messages: handled }, 'caught up with messages written while the bot was away');
     return handled;
+  }
+
+  /** Reads back one ticket's two threads (run on the ticket's queue) and handles what is not stored yet. */
+  private async readTicket(ticketId: number): Promise<number> {
+    const ticket = await this.sd.service.ticketById(ticketId);
+    if (ticket.status === 'closed' || !ticket.channelId || !ticket.threadId || !ticket.requesterChannelId || !ticket.requesterThreadId) return 0;
+    const sides: Array<[Side, string, string]> = [
+      ['staff', ticket.channelId, ticket.threadId],
+      ['requester', ticket.requesterChannelId, ticket.requesterThreadId],
+    ];
+    // Anything written while away is later than the ticket's last change, give or take a minute of clocks.
+    const oldest = String(Math.floor(ticket.updatedAt.getTime() / 1000) - 60);
+    const missed: Array<{ side: Side; event: MessageEvent }> = [];
+    for (const [side, channel, threadTs] of sides) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.sd.call(() => this.sd.client.conversations.replies({ channel, ts: threadTs, oldest, limit: 200, ...(cursor ? { cursor } : {}) }));
+        for (const message of page.messages ?? []) {
+          const m = message as unknown as MessageEvent;
+          if (m.ts === threadTs || !m.user || this.sd.isOwn(channel, m.ts, m.bot_id, m.user) || !NEW_MESSAGE_SUBTYPES.has(m.subtype)) continue;
+          if (await this.sd.service.messageAt(channel, m.ts)) continue;
+          missed.push({ side, event: { ...m, type: 'message', channel, thread_ts: threadTs } });
+        }
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+    }
+    missed.sort((a, b) => Number(a.event.ts) - Number(b.event.ts));
+    for (const { side, event } of missed) await this.onMessage(ticket.id, side, event, undefined);
+    return missed.length;
+  }
+
+  /** Stops retrying read-backs (at shutdown). */
+  stop(): void {
+    this.readBack.stop();
   }
 
   private async onMessage(ticketId: number, side: Side, event: MessageEvent, eventId: string | undefined): Promise<void> {
@@ -124,7 +152,7 @@ export class ConversationEvents {
     if (recorded.duplicate) return;
     await this.deliver(recorded, side, event);
     // The status shows after the message is delivered: a failing reaction must not hold a message back.
-    if (recorded.statusChange) await this.updates.statusChanged(recorded.ticket, recorded.statusChange.from);
+    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
   }
 
   /** What a recorded message means for the other space: a mirrored copy, or a word to its author. */
@@ -164,7 +192,7 @@ export class ConversationEvents {
       const edit = await this.sd.service.recordEdit(event.channel, edited.ts, edited.text ?? '');
       if (!edit) return;
       for (const copy of edit.message.copies.filter((c) => c.purpose === 'mirror')) {
-        await this.sd.client.chat.update({ channel: copy.channelId, ts: copy.messageId, text: defuseBroadcasts(edit.message.body) || ' ' });
+        await this.sd.call(() => this.sd.client.chat.update({ channel: copy.channelId, ts: copy.messageId, text: defuseBroadcasts(edit.message.body) || ' ' }));
       }
     });
   }
@@ -179,7 +207,7 @@ export class ConversationEvents {
       const deleted = await this.sd.service.recordDeletion(event.channel, ts);
       if (!deleted) return;
       for (const copy of deleted.message.copies.filter((c) => c.purpose === 'mirror')) {
-        await this.sd.client.chat.delete({ channel: copy.channelId, ts: copy.messageId }).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not follow a deletion'));
+        await this.sd.call(() => this.sd.client.chat.delete({ channel: copy.channelId, ts: copy.messageId })).catch((error: unknown) => this.sd.log.warn({ err: error }, 'could not follow a deletion'));
       }
     });
   }

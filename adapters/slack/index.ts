@@ -286,6 +286,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     },
     reconcile: (graceMs: number) => form.reconcile(graceMs),
     async stop() {
+      conversations.stop();
       await app.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await sd.queue.drain();

@@ -1,4 +1,4 @@
-import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterContext } from '../../src/app.js';
 import { refuse, type Actor, type DeskConfig, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
 import { catalog, languageFor, type Catalog } from '../../src/i18n/index.js';
@@ -7,6 +7,7 @@ import type { SlackSettings } from '../../src/settings.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { withRetries } from '../../src/util/retry.js';
 import { requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -34,6 +35,12 @@ interface Person {
 const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
 const PEOPLE_TTL_MS = 10 * 60_000;
 const POSTED_MEMORY = 20_000;
+
+/** Failures worth one more try: Slack's server errors and broken connections, never a refusal (`ok: false`). */
+function isPassingFailure(error: unknown): boolean {
+  const { code, statusCode } = error as { code?: string; statusCode?: number };
+  return (code === webApi.ErrorCode.HTTPError && (statusCode ?? 0) >= 500) || code === webApi.ErrorCode.RequestError;
+}
 
 /** Bolt's logger, writing to the bot's pino logger. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -78,7 +85,8 @@ export class SlackDesk {
   ) {
     const clientOptions = {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
-      retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+      // After a rate limit the WebClient waits Retry-After, then this short backoff before it calls again.
+      retryConfig: { retries: 10, factor: 2, minTimeout: 100, maxTimeout: 10_000, randomize: true },
     };
     const logger = boltLogger(context.logger);
     if (settings.appToken) {
@@ -91,6 +99,14 @@ export class SlackDesk {
 
   get client() {
     return this.app.client;
+  }
+
+  /**
+   * A Web API call that survives Slack's passing failures: the WebClient already waits out rate limits, and
+   * this runs a call again after a server error (5xx) or a broken connection.
+   */
+  call<T>(attempt: () => Promise<T>): Promise<T> {
+    return withRetries(attempt, { tries: 6, baseDelayMs: 200, retryable: isPassingFailure });
   }
 
   get service() {
@@ -212,19 +228,19 @@ export class SlackDesk {
   /** Uploads stored files into a thread (files.getUploadURLExternal, the bytes, files.completeUploadExternal). */
   async uploadFiles(channel: string, threadTs: string, files: readonly StoredAttachment[], comment: string): Promise<void> {
     if (files.length === 0) return;
-    const uploads = [];
+    const uploads: Array<{ file: Buffer; filename: string }> = [];
     for (const file of files) uploads.push({ file: Buffer.from(await this.context.storage.get(file.storageKey)), filename: file.name });
-    await this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, initial_comment: comment, file_uploads: uploads });
+    await this.call(() => this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, initial_comment: comment, file_uploads: uploads }));
   }
 
   /** Uploads one generated file (a transcript, an export) into a conversation or thread. */
   async uploadFile(channel: string, threadTs: string | null, name: string, bytes: Buffer, comment: string): Promise<void> {
-    await this.client.filesUploadV2({ channel_id: channel, ...(threadTs ? { thread_ts: threadTs } : {}), initial_comment: comment, file_uploads: [{ file: bytes, filename: name }] });
+    await this.call(() => this.client.filesUploadV2({ channel_id: channel, ...(threadTs ? { thread_ts: threadTs } : {}), initial_comment: comment, file_uploads: [{ file: bytes, filename: name }] }));
   }
 
   /** Posts in a thread as the bot (or as someone, with their name and avatar) and remembers it as its own. */
   async post(channel: string, threadTs: string | null, text: string, extra: { username?: string; icon_url?: string | null; blocks?: unknown[] } = {}): Promise<string> {
-    const result = await this.client.chat.postMessage({
+    const result = await this.call(() => this.client.chat.postMessage({
       channel,
       text: truncate(text || ' ', 39_000),
       ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -233,7 +249,7 @@ export class SlackDesk {
       ...(extra.blocks ? { blocks: extra.blocks as never } : {}),
       unfurl_links: false,
       unfurl_media: false,
-    });
+    }));
     const ts = String(result.ts);
     this.remember(String(result.channel ?? channel), ts);
     return ts;
@@ -253,7 +269,7 @@ export class SlackDesk {
 
   private async reaction(method: 'add' | 'remove', channel: string, ts: string, name: string): Promise<void> {
     try {
-      await this.client.reactions[method]({ channel, timestamp: ts, name });
+      await this.call(() => this.client.reactions[method]({ channel, timestamp: ts, name }));
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code === 'already_reacted' || code === 'no_reaction') return;
@@ -279,15 +295,17 @@ export class SlackDesk {
     const desk = this.deskOf(ticket);
     const label = this.label(ticket);
     if (ticket.channelId && ticket.threadId) {
-      await this.client.chat.update({ channel: ticket.channelId, ts: ticket.threadId, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never });
+      await this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never }));
     }
     if (ticket.requesterChannelId && ticket.requesterThreadId) {
-      await this.client.chat.update({
-        channel: ticket.requesterChannelId,
-        ts: ticket.requesterThreadId,
-        text: cardText(label, ticket),
-        blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
-      });
+      await this.call(() =>
+        this.client.chat.update({
+          channel: ticket.requesterChannelId!,
+          ts: ticket.requesterThreadId!,
+          text: cardText(label, ticket),
+          blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
+        }),
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { StatusDisplay } from '../../src/util/status-display.js';
 import { ticketTranscript } from '../../src/transcripts/index.js';
 import { ACTIONS } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -17,15 +18,29 @@ function closingReason(t: Catalog, change: TicketChange): string | null {
  * messages all end here, so a change looks the same however it was made.
  */
 export class TicketUpdates implements TicketNotifier {
-  constructor(private readonly sd: SlackDesk) {}
+  private readonly display: StatusDisplay;
+
+  constructor(private readonly sd: SlackDesk) {
+    this.display = new StatusDisplay(sd.queue, sd.service, async (ticket, shown) => {
+      await sd.showStatus(ticket, shown);
+      await sd.refreshCards(ticket);
+    }, (error, ticketId) => sd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
+  }
 
   private staffWords(ticket: Ticket) {
     return this.sd.deskWords(this.sd.deskOf(ticket));
   }
 
   async statusChanged(ticket: Ticket, previous: Ticket['status']): Promise<void> {
-    await this.sd.showStatus(ticket, previous);
-    await this.sd.refreshCards(ticket);
+    await this.display.now(ticket, previous);
+  }
+
+  /**
+   * A message moved the ticket between open and pending: the reaction and card follow once the ticket's
+   * queued messages are handled, so a busy conversation redraws them once rather than at every message.
+   */
+  statusChangedByMessage(ticketId: number, previous: Ticket['status']): void {
+    this.display.later(ticketId, previous);
   }
 
   async claimed(change: TicketChange, by: Actor): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   TicketTransaction,
 } from '../core/index.js';
 import { ACTIVE_STATUSES } from '../core/index.js';
+import { withRetries } from '../util/retry.js';
 import type { Dialect, Entities, MessageCopyRow, MessageRevisionRow, MessageRow } from './entities.js';
 
 /** Runs one task at a time, in order. */
@@ -32,21 +33,42 @@ class SerialQueue {
   }
 }
 
-const RETRIES = 5;
+/** Attempts of a transaction, the pauses between them doubling from 20 ms (about a second in all). */
+const RETRIES = 6;
 
-/** Errors worth running the whole transaction again for: lock conflicts, never bad data. */
+/** PostgreSQL codes of a failure that a new attempt can get past: lost conflicts, and a server going away. */
+const TRANSIENT_SQLSTATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', // admin_shutdown (the connection was terminated)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up)
+  '08000', // connection_exception
+  '08003', // connection_does_not_exist
+  '08006', // connection_failure
+  '08001', // unable to establish a connection
+  '53300', // too_many_connections
+]);
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * A failure worth another try of the whole transaction: the database rolled it back (a lost lock conflict,
+ * SQLITE_BUSY) or the connection died with it (pg's pool then hands out a new one).
+ */
 function isTransient(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string } }).driverError;
   const code = driverError?.code ?? (error as { code?: string }).code;
-  if (code === '40001' || code === '40P01') return true;
-  return String((error as Error)?.message ?? '').includes('SQLITE_BUSY');
+  if (code && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NETWORK_CODES.has(code))) return true;
+  const message = String((error as Error)?.message ?? '');
+  return message.includes('SQLITE_BUSY') || /Connection terminated|connection error|Connection ended/i.test(message);
 }
 
 /**
  * The TypeORM implementation of the core's store. With sqlite, TypeORM drives a single connection, so
  * transactions are queued here one after another (sqlite serializes writers anyway); with PostgreSQL
  * they run side by side on the pool, and row locks, advisory locks and the counter upsert keep them apart.
- * A transaction that loses a lock conflict (deadlock, serialization failure, SQLITE_BUSY) runs again.
+ * A transaction that loses a lock conflict (deadlock, serialization failure, SQLITE_BUSY) or its connection
+ * runs again, whole: what it wrote was rolled back with it. Bad data is never retried.
  */
 export class TypeormTicketStore implements TicketStore {
   private readonly queue = new SerialQueue();
@@ -58,20 +80,16 @@ export class TypeormTicketStore implements TicketStore {
   ) {}
 
   transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
-    const once = () => this.dataSource.transaction((manager) => work(new TypeormTicketTransaction(manager, this.dialect, this.entities)));
+    const once = () =>
+      this.dataSource.transaction(async (manager) => {
+        // TypeORM opens sqlite transactions DEFERRED: one that has read and then writes while another program
+        // holds the write lock fails at once (SQLITE_BUSY), the busy timeout unused. Taking the write lock
+        // first, with a write that changes nothing, makes it wait for the lock as IMMEDIATE would.
+        if (this.dialect === 'sqlite') await manager.query('UPDATE desk_counters SET last_number = last_number WHERE 0');
+        return work(new TypeormTicketTransaction(manager, this.dialect, this.entities));
+      });
     const attempt = this.dialect === 'sqlite' ? () => this.queue.run(once) : once;
-    return withRetries(attempt);
-  }
-}
-
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tries >= RETRIES || !isTransient(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** tries + Math.random() * 10));
-    }
+    return withRetries(attempt, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
   }
 }
 

@@ -47,6 +47,8 @@ export interface DiscordWorldOptions {
   /** Both categories without questions (so the form can carry the category select). */
   categoriesWithoutQuestions?: boolean;
   botPermissions?: PermissionName[];
+  /** The bot's database (default: a sqlite file in the world's folder). */
+  databaseUrl?: string;
 }
 
 /** A support server: agents' and moderators' roles, two category channels, a staff-only log channel, members. */
@@ -142,7 +144,7 @@ export class DiscordWorld {
     const settings: Settings = {
       discord: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, commandGuildId: null },
       slack: null,
-      databaseUrl: `sqlite:${join(dir, 'support.sqlite')}`,
+      databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'support.sqlite')}`,
       supportConfigPath: '(test)',
       attachmentsDir: join(dir, 'attachments'),
       logLevel: 'debug',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,3 +29,12 @@ export function runBot(env: Record<string, string>, options: { timeoutMs?: numbe
   return { child, cwd, exited, output: () => ({ stdout, stderr }) };
 }
 
+
+/** A TCP port free on 127.0.0.1 right now, for a bot's HTTP server. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const found = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return found;
+}

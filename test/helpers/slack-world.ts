@@ -23,6 +23,8 @@ export interface SlackWorldOptions {
   limits?: Record<string, unknown>;
   autoClose?: Record<string, unknown>;
   desk?: Record<string, unknown>;
+  /** The bot's database (default: a sqlite file in the world's folder). */
+  databaseUrl?: string;
 }
 
 /** The desk configuration for the fake workspace's default scenario, as a user would write it. */
@@ -91,7 +93,7 @@ export class SlackWorld {
         port: 0,
         host: '127.0.0.1',
       },
-      databaseUrl: `sqlite:${join(dir, 'support.sqlite')}`,
+      databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'support.sqlite')}`,
       supportConfigPath: '(test)',
       attachmentsDir: join(dir, 'attachments'),
       logLevel: 'debug',

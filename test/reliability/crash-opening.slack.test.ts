@@ -1,25 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/persistence/database.js';
 import { FakeSlack, type DefaultScenario, type Obj } from '../fakes/slack/index.js';
-import { runBot } from '../helpers/run-bot.js';
+import { freePort, runBot } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
 
 let slack: FakeSlack;
 let ids: DefaultScenario;
 let env: Record<string, string>;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const found = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return found;
-}
 
 beforeAll(async () => {
   slack = await FakeSlack.start({ scenario: 'default', scopes: manifest.oauth_config.scopes.bot, events: manifest.settings.event_subscriptions.bot_events });

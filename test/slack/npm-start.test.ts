@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,15 +6,7 @@ import { openDatabase } from '../../src/persistence/database.js';
 import { FakeSlack } from '../fakes/slack/index.js';
 import type { DefaultScenario } from '../fakes/slack/index.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
-import { runBot } from '../helpers/run-bot.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, runBot } from '../helpers/run-bot.js';
 
 let slack: FakeSlack;
 let dir: string;

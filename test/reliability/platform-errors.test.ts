@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DiscordWorld } from '../helpers/discord-world.js';
+import { SlackWorld } from '../helpers/slack-world.js';
+import { openTicket } from '../discord/helpers.js';
+import { openSlackTicket, waitFor } from '../slack/helpers.js';
+
+const worlds: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.stop();
+});
+
+describe('platforms that fail some of the time', () => {
+  it('GIVEN Discord answering 500 and 429 to a share of calls WHEN a conversation goes on THEN every answer reaches the requester once, in order', async () => {
+    const w = await DiscordWorld.start();
+    worlds.push(w);
+    const { discord, seed } = w;
+    const opened = await openTicket(w, { subject: 'A flaky Discord' });
+    discord.injectFault({ method: 'POST', path: /\/channels\/\d+\/messages$/, status: 500, rate: 0.25, times: 200 });
+    discord.injectFault({ path: /\/channels\//, status: 429, retryAfter: 0.02, rate: 0.2, times: 200 });
+    const answers: string[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const agent = i % 2 === 0;
+      const text = `${agent ? 'answer' : 'question'} ${i}`;
+      if (agent) answers.push(text);
+      discord.userMessage({ channelId: opened.threadId, user: agent ? seed.users.anna : seed.users.alice, content: text });
+    }
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => String(m.embeds[0]?.description).startsWith('answer '))).toHaveLength(10), { timeout: 30_000, interval: 100 });
+    await w.settle();
+    expect(discord.dmsTo(seed.users.alice).map((m) => m.embeds[0]?.description).filter((d) => String(d).startsWith('answer '))).toEqual(answers);
+    const stored = (await w.service.record(opened.ticket.id, { id: seed.users.mia, name: 'Mia', roleIds: [seed.roles.moderators] })).messages.map((m) => m.body).slice(1);
+    expect(stored).toEqual(Array.from({ length: 20 }, (_, i) => `${i % 2 === 1 ? 'answer' : 'question'} ${i + 1}`));
+    expect(Object.entries(discord.reactionsOn(opened.threadId, opened.cardId)).filter(([, users]) => users.includes(discord.botUser.id)).map(([e]) => e)).toEqual(['⏳']);
+  }, 60_000);
+
+  it('GIVEN Slack answering 500 and ratelimited to a share of calls WHEN both sides write THEN every message is mirrored once, in order', async () => {
+    const w = await SlackWorld.start();
+    worlds.push(w);
+    const { slack, ids } = w;
+    const opened = await openSlackTicket(w, { subject: 'A flaky Slack' });
+    slack.injectFault({ method: 'chat.postMessage', status: 500, rate: 0.2, times: 200 });
+    slack.injectFault({ method: /^(chat\.postMessage|reactions\.(add|remove)|chat\.update)$/, status: 429, retryAfter: 0, rate: 0.2, times: 200 });
+    for (let i = 1; i <= 20; i++) {
+      const requester = i % 2 === 1;
+      await slack.userMessage(
+        requester
+          ? { user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: `from requester ${i}` }
+          : { user: ids.users.agnes, channel: opened.staff.channel, thread_ts: opened.staff.ts, text: `from agent ${i}` },
+      );
+    }
+    const inThread = (channel: string, ts: string, prefix: string) =>
+      slack.messagesIn(channel, { thread_ts: ts }).map((m) => String(m.text)).filter((t) => t.startsWith(prefix));
+    await waitFor(() => expect(inThread(opened.dm.channel, opened.dm.ts, 'from agent')).toHaveLength(10), 30_000);
+    await waitFor(() => expect(inThread(opened.staff.channel, opened.staff.ts, 'from requester')).toHaveLength(10), 30_000);
+    await w.settle();
+    expect(inThread(opened.staff.channel, opened.staff.ts, 'from requester')).toEqual(Array.from({ length: 10 }, (_, i) => `from requester ${2 * i + 1}`));
+    expect(inThread(opened.dm.channel, opened.dm.ts, 'from agent')).toEqual(Array.from({ length: 10 }, (_, i) => `from agent ${2 * i + 2}`));
+    // The last word was the agent's: both roots show pending, and only pending.
+    for (const [channel, ts] of [[opened.staff.channel, opened.staff.ts], [opened.dm.channel, opened.dm.ts]] as const) {
+      expect(Object.entries(slack.reactionsOn(channel, ts)).filter(([, users]) => users.includes(slack.botUserId)).map(([name]) => name)).toEqual(['hourglass_flowing_sand']);
+    }
+  }, 60_000);
+});
