@@ -7,6 +7,8 @@ export interface DiscordSettings {
   apiUrl: string | null;
   /** Register commands to this guild only (instant) instead of globally. */
   commandGuildId: string | null;
+  /** Discord's global limit for this bot (50 unless Discord raised it); interaction answers are outside it. */
+  requestsPerSecond: number;
 }
 
 export interface SlackSettings {
@@ -74,6 +76,8 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
   const applicationId = value(env, 'DISCORD_APPLICATION_ID');
   const discordApiUrl = value(env, 'DISCORD_API_URL');
   const commandGuildId = value(env, 'DISCORD_COMMAND_GUILD_ID');
+  const requestsPerSecondText = value(env, 'DISCORD_REQUESTS_PER_SECOND');
+  const requestsPerSecond = requestsPerSecondText === null ? 50 : Number(requestsPerSecondText);
   let discord: DiscordSettings | null = null;
   if (discordToken && /\s/.test(discordToken)) {
     problem('DISCORD_TOKEN', 'contains spaces', `paste the token alone, as shown after "Reset Token" on the Bot page of your application at ${DISCORD_PORTAL}`);
@@ -89,8 +93,11 @@ export function readSettings(env: Env): { ok: true; settings: Settings } | { ok:
   }
   if (discordApiUrl && !isHttpUrl(discordApiUrl)) problem('DISCORD_API_URL', 'is not an http(s) URL', 'remove it to use Discord, or give a URL such as http://127.0.0.1:8080/api');
   if (commandGuildId && !/^\d{17,20}$/.test(commandGuildId)) problem('DISCORD_COMMAND_GUILD_ID', 'is not a Discord server id', 'remove it to register commands globally, or copy the server id (Developer Mode, right-click the server)');
+  if (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1) {
+    problem('DISCORD_REQUESTS_PER_SECOND', 'is not a whole number of requests per second', "remove it for Discord's usual 50, or give the limit Discord granted your bot");
+  }
   if (discordToken && applicationId) {
-    discord = { token: discordToken, applicationId, apiUrl: discordApiUrl, commandGuildId };
+    discord = { token: discordToken, applicationId, apiUrl: discordApiUrl, commandGuildId, requestsPerSecond };
   }
 
   const botToken = value(env, 'SLACK_BOT_TOKEN');

@@ -27,15 +27,16 @@ export const REQUIRED_PERMISSION_BITS = Object.values(REQUIRED_PERMISSIONS).redu
  * discord.js caches grow with the guild unless bounded. The bot needs guilds, channels, threads and roles
  * (permissions and role checks); messages, members and users only briefly.
  */
-export function discordClientOptions(apiUrl: string | null): ClientOptions {
+export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 50): ClientOptions {
   return {
     intents: [...INTENTS],
     // Partial messages and channels let edits, deletions and thread events through for what is not cached.
     partials: [Partials.Channel, Partials.Message],
     // Nothing the bot sends pings anyone unless a call says so explicitly.
     allowedMentions: { parse: [], repliedUser: false },
-    // Discord's passing server errors (5xx) are tried again up to five times; rate limits are waited out.
-    rest: { retries: 5, ...(apiUrl ? { api: apiUrl } : {}) },
+    // Discord's passing server errors (5xx) are tried again up to five times; rate limits are waited out, and
+    // the global limit (50 requests a second unless Discord raised it for the bot) is kept to.
+    rest: { retries: 5, globalRequestsPerSecond: requestsPerSecond, ...(apiUrl ? { api: apiUrl } : {}) },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 25,

@@ -14,7 +14,7 @@ export function inviteUrl(applicationId: string): string {
 }
 
 /** Registers every slash command, to one guild when `commandGuildId` is set, else globally. */
-export async function deployCommands(discord: DiscordSettings): Promise<Array<{ id: string; name: string }>> {
+export async function deployCommands(discord: Omit<DiscordSettings, 'requestsPerSecond'>): Promise<Array<{ id: string; name: string }>> {
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const route = discord.commandGuildId
     ? Routes.applicationGuildCommands(discord.applicationId, discord.commandGuildId)

@@ -76,7 +76,7 @@ export class DiscordDesk {
     readonly context: AdapterContext,
     readonly settings: DiscordSettings,
   ) {
-    this.client = new Client(discordClientOptions(settings.apiUrl));
+    this.client = new Client(discordClientOptions(settings.apiUrl, settings.requestsPerSecond));
   }
 
   get service() {

@@ -142,7 +142,7 @@ export class DiscordWorld {
     if (!parsed.ok) throw new Error(formatConfigProblems('discord world', parsed.problems));
     const dir = mkdtempSync(join(tmpdir(), 'discord-world-'));
     const settings: Settings = {
-      discord: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, commandGuildId: null },
+      discord: { token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, commandGuildId: null, requestsPerSecond: 50 },
       slack: null,
       databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'support.sqlite')}`,
       supportConfigPath: '(test)',

@@ -9,9 +9,9 @@ export const root = resolve(import.meta.dirname, '..', '..');
 const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 /** Runs `src/main.ts` the way `npm start` does, in an empty folder with only the given environment. */
-export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string; args?: string[] } = {}) {
+export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string; args?: string[]; nodeArgs?: string[] } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'bot-start-'));
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', tsxLoader, join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUPPORT_CONFIG: join(root, 'config', 'support.json'), ...env },
   });

@@ -1,0 +1,338 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deployCommands } from '../../adapters/discord/deploy-commands.js';
+import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
+import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
+import type { BenchOptions, Figures } from './figures.js';
+import { createBenchDatabase, inParallel, percentile, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+
+type Json = Record<string, unknown>;
+
+/** The global request limit the bot is given against the fake (see the report). */
+export const DISCORD_REQUESTS_PER_SECOND = 100_000;
+
+/** The parts of the bot's calls the floor sends again. */
+interface Template {
+  modal: Json;
+  thread: Json;
+  card: Json;
+  answer: Json;
+  logPost: Json;
+}
+
+/**
+ * The real bot (`src/main.ts`, discord.js) against the fake Discord: members open tickets through /ticket and its
+ * modal, then talk in the ticket threads (staff answers mirrored to the requester by DM), at full speed and paced;
+ * then the floor does the same platform calls and database writes without the bot.
+ */
+export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<Figures> {
+  const discord = await FakeDiscord.start({ interactionTimeoutMs: 60_000 });
+  const seed = seedSupportGuild(discord);
+  const members = Array.from({ length: options.members }, (_, i) => {
+    const user = discord.createUser({ username: `member${i}`, globalName: `Member ${i}` });
+    discord.addMember(seed.guildId, user.id);
+    return user.id;
+  });
+  const agent = seed.users.anna;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-discord-'));
+  const perUser = Math.ceil(options.tickets / options.members) + 1;
+  writeFileSync(join(dir, 'support.json'), JSON.stringify(rawDeskConfig(seed, { limits: { maxOpenPerUser: Math.min(100, perUser), cooldownSeconds: 0 }, categoriesWithoutQuestions: false })));
+  await deployCommands({ token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, commandGuildId: seed.guildId });
+  const database = await createBenchDatabase(kind, postgresUrl);
+  const floorDatabase = await createBenchDatabase(kind, postgresUrl);
+  const bot = startBotProcess({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.apiUrl,
+    // The fake has no global limit; Discord's own is 50 requests a second unless it raises it for a bot.
+    DISCORD_REQUESTS_PER_SECOND: String(DISCORD_REQUESTS_PER_SECOND),
+    SUPPORT_CONFIG: join(dir, 'support.json'),
+    DATABASE_URL: database.url,
+    ATTACHMENTS_DIR: join(dir, 'attachments'),
+  });
+  try {
+    await bot.ready('connected to Discord');
+    const origin = new URL(discord.apiUrl).origin;
+    const auth = { authorization: `Bot ${discord.token}` };
+
+    // 1. Tickets: each member lane runs /ticket, gets the modal, sends it, and waits for "ticket … is open".
+    const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
+    const opened: Array<{ subject: string; user: string; token: string; at: number }> = [];
+    const ticketsStart = Date.now();
+    await inParallel(subjects, options.concurrency, async (subject, i) => {
+      const user = members[i % members.length]!;
+      const command = discord.slashCommand({ channelId: seed.channels.general, user, name: 'ticket', options: { category: 'billing' } });
+      const at = Date.now();
+      const submit = await discord.submitModal(command, user, { subject, description: `Description of ${subject}`, 'q:order': `A-${i}` });
+      opened.push({ subject, user, token: submit.token, at });
+      await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(submit.token), 60_000);
+    });
+    await quiet(discord);
+    const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
+    const rssWithOpenTickets = bot.rss();
+    const tickets = await ticketRows(database);
+    if (tickets.size !== options.tickets) throw new Error(`${tickets.size} tickets opened, not ${options.tickets}`);
+    const ticketLatencies = opened.map((o) => lastCallFor(discord.calls, tickets.get(o.subject)!, o.token) - o.at);
+    const template = templateFrom(discord.calls);
+    discord.clearCalls();
+
+    // 2. Messages at full speed: each ticket gets requester, agent, requester, agent, … in turn.
+    const rows = [...tickets.values()];
+    const perTicket = Math.max(1, Math.round(options.messages / rows.length));
+    const sent: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
+    const messagesStart = Date.now();
+    for (let k = 0; k < perTicket; k++) {
+      for (const ticket of rows) {
+        const agentTurn = k % 2 === 1;
+        const body = `m${ticket.number}-${k}`;
+        sent.push({ ticket, k, body, agent: agentTurn, at: Date.now() });
+        discord.userMessage({ channelId: ticket.threadId, user: agentTurn ? agent : ticket.requesterId, content: body });
+      }
+      // Let the gateway socket drain a little, as Discord paces its dispatches per shard.
+      await sleep(0);
+    }
+    const dmCount = (calls: readonly RecordedCall[]) => calls.filter((c) => c.method === 'POST' && isDmPost(c, rows)).length;
+    const expectedDms = sent.filter((s) => s.agent).length;
+    await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= sent.length && dmCount(discord.calls) >= expectedDms, 'the burst to be stored and mirrored', 300_000, 20);
+    const messageSeconds = (Date.now() - messagesStart) / 1000;
+    await quiet(discord);
+    const burstCalls = [...discord.calls];
+    const burstLatencies = sent.filter((s) => s.agent).map((s) => dmOf(burstCalls, s.body)!.at - s.at);
+    const check = await checkMessages(database, discord.calls, sent);
+    discord.clearCalls();
+
+    // 3. Paced: one message every few milliseconds, each to another ticket; the time from event to last call.
+    const paced: Array<{ ticket: TicketRow; body: string; agent: boolean; at: number }> = [];
+    for (let i = 0; i < options.paced; i++) {
+      const ticket = rows[i % rows.length]!;
+      const round = Math.floor(i / rows.length) + perTicket;
+      const agentTurn = round % 2 === 1;
+      const body = `p${ticket.number}-${round}`;
+      paced.push({ ticket, body, agent: agentTurn, at: Date.now() });
+      discord.userMessage({ channelId: ticket.threadId, user: agentTurn ? agent : ticket.requesterId, content: body });
+      await sleep(1000 / options.pacedRate);
+    }
+    await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
+    await quiet(discord);
+    const pacedLatencies = paced.map((p) => {
+      const related = discord.calls.filter((c) => c.at >= p.at && (c.path.includes(`/channels/${p.ticket.threadId}/`) || (p.agent && isDmPost(c, rows) && dmBody(c) === p.body)));
+      if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '')} +${c.at - p.at}`).join(', ')}\n`);
+      return Math.max(...related.map((c) => c.at)) - p.at;
+    });
+    const pacedCheck = await checkMessages(database, discord.calls, paced.map((p, i) => ({ ...p, k: perTicket + Math.floor(i / rows.length) })));
+    const peakRss = bot.peakRss();
+    const errors = bot.errors();
+    await bot.stop();
+
+    // 4. The floor: the same calls and writes, without the bot, on the same fake and a database of its own.
+    const floor = await discordFloor(discord, seed, members, floorDatabase, template, options, burstCalls, sent.length, origin, auth);
+    return {
+      platform: 'discord',
+      database: kind,
+      tickets: options.tickets,
+      ticketsPerSecond: options.tickets / ticketSeconds,
+      ticketLatency: { p50: percentile(ticketLatencies, 50), p99: percentile(ticketLatencies, 99) },
+      messages: sent.length,
+      messagesPerSecond: sent.length / messageSeconds,
+      burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
+      pacedMessages: paced.length,
+      pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      floorTicketsPerSecond: floor.ticketsPerSecond,
+      floorMessagesPerSecond: floor.messagesPerSecond,
+      peakRss,
+      rssWithOpenTickets,
+      lost: check.lost + pacedCheck.lost,
+      doubled: check.doubled + pacedCheck.doubled,
+      outOfOrder: check.outOfOrder + pacedCheck.outOfOrder,
+      errorLines: errors.length,
+      firstError: errors[0]?.slice(0, 400) ?? null,
+    };
+  } finally {
+    bot.child.kill('SIGKILL');
+    await discord.stop();
+    await database.drop();
+    await floorDatabase.drop();
+  }
+}
+
+const QUIET_MS = 300;
+
+/** Waits until the bot has made no call for a moment: what an event set off has all gone out. */
+async function quiet(discord: FakeDiscord): Promise<void> {
+  let seen = -1;
+  for (;;) {
+    const count = discord.calls.length;
+    if (count === seen) return;
+    seen = count;
+    await sleep(QUIET_MS);
+  }
+}
+
+interface TicketRow {
+  id: number;
+  number: number;
+  subject: string;
+  threadId: string;
+  cardId: string;
+  requesterId: string;
+}
+
+async function ticketRows(database: BenchDatabase): Promise<Map<string, TicketRow>> {
+  const rows = await database.query('SELECT id, number, subject, thread_id, card_message_id, requester_id FROM tickets ORDER BY id');
+  return new Map(
+    rows.map((r) => [
+      String(r.subject),
+      { id: Number(r.id), number: Number(r.number), subject: String(r.subject), threadId: String(r.thread_id), cardId: String(r.card_message_id), requesterId: String(r.requester_id) },
+    ]),
+  );
+}
+
+const label = (n: number) => `CS-${String(n).padStart(4, '0')}`;
+
+function lastCallFor(calls: readonly RecordedCall[], ticket: TicketRow, token: string): number {
+  const mine = calls.filter(
+    (c) => c.path.includes(token) || c.path.includes(`/channels/${ticket.threadId}/`) || (c.method === 'POST' && JSON.stringify(c.body ?? '').includes(`${label(ticket.number)} `)),
+  );
+  return Math.max(...mine.map((c) => c.at));
+}
+
+const dmBody = (c: RecordedCall) => String(((c.body as Json | undefined)?.embeds as Json[] | undefined)?.[0]?.description ?? '');
+const isDmPost = (c: RecordedCall, rows: TicketRow[]) => /\/channels\/\d+\/messages$/.test(c.path) && !rows.some((r) => c.path.includes(r.threadId)) && dmBody(c) !== '';
+const dmOf = (calls: readonly RecordedCall[], body: string) => calls.find((c) => c.method === 'POST' && dmBody(c) === body);
+
+/** Every message stored once and in order per ticket; every staff answer sent to its requester once, in order. */
+async function checkMessages(database: BenchDatabase, calls: readonly RecordedCall[], sent: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean }>) {
+  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY id');
+  const byTicket = new Map<number, string[]>();
+  for (const row of stored) byTicket.set(Number(row.ticket_id), [...(byTicket.get(Number(row.ticket_id)) ?? []), String(row.body)]);
+  const dms = calls.filter((c) => c.method === 'POST').map(dmBody);
+  let lost = 0;
+  let doubled = 0;
+  let outOfOrder = 0;
+  const perTicket = new Map<number, typeof sent>();
+  for (const s of sent) perTicket.set(s.ticket.id, [...(perTicket.get(s.ticket.id) ?? []), s]);
+  for (const [ticketId, mine] of perTicket) {
+    const bodies = (byTicket.get(ticketId) ?? []).filter((b) => mine.some((m) => m.body === b));
+    for (const m of mine) {
+      const times = bodies.filter((b) => b === m.body).length;
+      if (times === 0) lost++;
+      if (times > 1) doubled++;
+      if (m.agent) {
+        const copies = dms.filter((d) => d === m.body).length;
+        if (copies === 0) lost++;
+        if (copies > 1) doubled++;
+      }
+    }
+    if (bodies.join('\n') !== mine.map((m) => m.body).join('\n')) outOfOrder++;
+    const answers = mine.filter((m) => m.agent).map((m) => m.body);
+    if (dms.filter((d) => answers.includes(d)).join('\n') !== answers.join('\n')) outOfOrder++;
+  }
+  return { lost, doubled, outOfOrder };
+}
+
+function templateFrom(calls: readonly RecordedCall[]): Template {
+  const find = (what: string, match: (c: RecordedCall) => boolean) => {
+    const found = calls.find(match);
+    if (!found) throw new Error(`the bot made no ${what} call to copy`);
+    return found.body as Json;
+  };
+  return {
+    modal: find('modal', (c) => c.path.endsWith('/callback') && (c.body as Json).type === 9),
+    thread: find('thread', (c) => c.method === 'POST' && c.path.endsWith('/threads')),
+    card: find('card', (c) => c.method === 'POST' && /\/channels\/\d+\/messages$/.test(c.path) && Array.isArray((c.body as Json).components) && ((c.body as Json).components as unknown[]).length > 0),
+    answer: find('answer', (c) => c.method === 'PATCH' && c.path.endsWith('/messages/@original')),
+    logPost: find('log post', (c) => c.method === 'POST' && /\/channels\/\d+\/messages$/.test(c.path) && JSON.stringify(c.body).includes('CS-')) ?? {},
+  };
+}
+
+/**
+ * The floor: for each ticket the interaction answers, one transaction (number, ticket, event), the thread, its
+ * member, the card, the reaction, one update (thread and card), the member's answer and the log post; for the
+ * messages, one transaction each (message, ticket, event) and the bot's own calls of the burst sent again.
+ */
+async function discordFloor(
+  discord: FakeDiscord,
+  seed: ReturnType<typeof seedSupportGuild>,
+  members: string[],
+  database: BenchDatabase,
+  template: Template,
+  options: BenchOptions,
+  burstCalls: readonly RecordedCall[],
+  messageCount: number,
+  origin: string,
+  auth: Record<string, string>,
+) {
+  const api = `${origin}/api/v10`;
+  const now = () => new Date().toISOString();
+  const threads: Array<{ id: number; threadId: string }> = [];
+  const start = Date.now();
+  await inParallel(
+    Array.from({ length: options.tickets }, (_, i) => i),
+    options.concurrency,
+    async (i) => {
+      const user = members[i % members.length]!;
+      const command = discord.slashCommand({ channelId: seed.channels.general, user, name: 'ticket', options: { category: 'billing' } });
+      await send(`${api}/interactions/${command.id}/${command.token}/callback`, 'POST', {}, template.modal);
+      const submit = await discord.submitModal(command, user, { subject: `Floor ${i}`, description: 'The floor opens this ticket', 'q:order': 'A' });
+      await send(`${api}/interactions/${submit.id}/${submit.token}/callback`, 'POST', {}, { type: 5, data: { flags: 64 } });
+      const ticketId = await database.transaction(async (query) => {
+        const [counter] = await query(
+          'INSERT INTO desk_counters (desk_id, last_number) VALUES (?, 1) ON CONFLICT (desk_id) DO UPDATE SET last_number = desk_counters.last_number + 1 RETURNING last_number',
+          ['floor'],
+        );
+        const [inserted] = await query(
+          `INSERT INTO tickets (desk_id, number, platform, workspace_id, category_key, subject, description, answers, priority, status, requester_id, requester_name, created_at, updated_at, last_activity_at)
+           VALUES (?, ?, 'discord', ?, 'billing', ?, 'x', '[]', 'normal', 'open', ?, 'Member', ?, ?, ?) RETURNING id`,
+          ['floor', counter!.last_number, seed.guildId, `Floor ${i}`, user, now(), now(), now()],
+        );
+        await query("INSERT INTO ticket_events (ticket_id, type, actor_id, actor_name, to_status, created_at) VALUES (?, 'opened', ?, 'Member', 'open', ?)", [inserted!.id, user, now()]);
+        return Number(inserted!.id);
+      });
+      const thread = (await (
+        await fetch(`${api}/channels/${seed.channels.billing}/threads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...template.thread, name: `Floor ${i}` }) })
+      ).json()) as { id: string };
+      await send(`${api}/channels/${thread.id}/thread-members/${user}`, 'PUT', auth);
+      const card = (await (await fetch(`${api}/channels/${thread.id}/messages`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(template.card) })).json()) as { id: string };
+      await send(`${api}/channels/${thread.id}/messages/${card.id}/reactions/${encodeURIComponent('🟢')}/@me`, 'PUT', auth);
+      await database.query('UPDATE tickets SET thread_id = ?, card_message_id = ?, spaces_ready_at = ? WHERE id = ?', [thread.id, card.id, now(), ticketId]);
+      await send(`${api}/webhooks/${discord.applicationId}/${submit.token}/messages/@original`, 'PATCH', {}, template.answer);
+      await send(`${api}/channels/${seed.channels.log}/messages`, 'POST', auth, template.logPost);
+      threads.push({ id: ticketId, threadId: thread.id });
+    },
+  );
+  const ticketsPerSecond = options.tickets / ((Date.now() - start) / 1000);
+
+  // Messages: one transaction each, then every call the bot made for the burst, in the same order per ticket.
+  const messageStart = Date.now();
+  const perLane = new Map<string, RecordedCall[]>();
+  for (const call of burstCalls) {
+    const key = /\/channels\/(\d+)\//.exec(call.path)?.[1] ?? 'other';
+    perLane.set(key, [...(perLane.get(key) ?? []), call]);
+  }
+  // The writes and the calls go side by side, as the bot overlaps one ticket's calls with another's writes.
+  await Promise.all([
+    inParallel(
+      Array.from({ length: messageCount }, (_, i) => i),
+      options.concurrency,
+      (i) => {
+        const ticket = threads[i % threads.length]!;
+        return database.transaction(async (query) => {
+          await query(
+            "INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at) VALUES (?, ?, ?, 'u', 'Member', 'requester', 'public', ?, ?)",
+            [ticket.id, ticket.threadId, `floor-${i}`, `floor message ${i}`, now()],
+          );
+          await query("UPDATE tickets SET status = 'open', updated_at = ?, last_activity_at = ? WHERE id = ?", [now(), now(), ticket.id]);
+        });
+      },
+    ),
+    inParallel([...perLane.values()], options.concurrency, async (lane) => {
+      for (const call of lane) {
+        const path = call.path.replace(/^\/api\/v10/, '');
+        await send(`${api}${encodeURI(path)}`, call.method, auth, call.method === 'PUT' || call.method === 'DELETE' ? undefined : call.body);
+      }
+    }),
+  ]);
+  const messagesPerSecond = messageCount / ((Date.now() - messageStart) / 1000);
+  return { ticketsPerSecond, messagesPerSecond };
+}

@@ -1,0 +1,78 @@
+/** What one bench run is asked to do. */
+export interface BenchOptions {
+  /** Tickets opened (and left open: the memory figure is taken with them all open). */
+  tickets: number;
+  /** Messages of the full-speed burst, spread over the tickets. */
+  messages: number;
+  /** Messages sent one at a time, at `pacedRate` per second, for the time per event. */
+  paced: number;
+  pacedRate: number;
+  /** Members opening tickets side by side. */
+  concurrency: number;
+  /** Distinct members opening the tickets. */
+  members: number;
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+}
+
+/** What one run measured. Times in milliseconds, memory in bytes. */
+export interface Figures {
+  platform: 'discord' | 'slack';
+  database: 'sqlite' | 'postgres';
+  tickets: number;
+  ticketsPerSecond: number;
+  /** From the modal submission to the last platform call the opening made. */
+  ticketLatency: Latency;
+  messages: number;
+  messagesPerSecond: number;
+  /** From a message event to its mirrored copy, under the full-speed burst (queueing included). */
+  burstLatency: Latency;
+  pacedMessages: number;
+  /** From a message event to the last platform call it caused, one message at a time. */
+  pacedLatency: Latency;
+  floorTicketsPerSecond: number;
+  floorMessagesPerSecond: number;
+  peakRss: number;
+  rssWithOpenTickets: number;
+  lost: number;
+  doubled: number;
+  outOfOrder: number;
+  errorLines: number;
+  firstError: string | null;
+}
+
+export const TARGETS = {
+  ticketsPerSecond: 200,
+  messagesPerSecond: 1000,
+  pacedP99Ms: 10,
+  floorRatio: 0.5,
+  rssBytes: 200 * 1024 * 1024,
+};
+
+const num = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const mb = (bytes: number) => `${num(bytes / 1024 / 1024)} MB`;
+const mark = (ok: boolean) => (ok ? 'ok ' : 'MISS');
+
+/** The figures as a table, each with its target and whether it is met. */
+export function report(all: readonly Figures[]): string {
+  const lines: string[] = [];
+  for (const f of all) {
+    const ticketRatio = f.ticketsPerSecond / f.floorTicketsPerSecond;
+    const messageRatio = f.messagesPerSecond / f.floorMessagesPerSecond;
+    lines.push(`\n${f.platform} on ${f.database}: ${f.tickets} tickets, ${f.messages} messages at full speed, ${f.pacedMessages} paced`);
+    const row = (label: string, value: string, target: string, ok: boolean) => lines.push(`  ${mark(ok)} ${label.padEnd(34)} ${value.padEnd(30)} ${target}`);
+    row('tickets opened per second', `${num(f.ticketsPerSecond)} (floor ${num(f.floorTicketsPerSecond)}, ×${num(ticketRatio, 2)})`, `≥ ${TARGETS.ticketsPerSecond}, ≥ ×${TARGETS.floorRatio} floor`, f.ticketsPerSecond >= TARGETS.ticketsPerSecond && ticketRatio >= TARGETS.floorRatio);
+    row('time per opening p50 / p99', `${num(f.ticketLatency.p50)} / ${num(f.ticketLatency.p99)} ms`, '(under full load)', true);
+    row('messages stored+mirrored per s', `${num(f.messagesPerSecond)} (floor ${num(f.floorMessagesPerSecond)}, ×${num(messageRatio, 2)})`, `≥ ${TARGETS.messagesPerSecond}, ≥ ×${TARGETS.floorRatio} floor`, f.messagesPerSecond >= TARGETS.messagesPerSecond && messageRatio >= TARGETS.floorRatio);
+    row('time per message p50 / p99', `${num(f.pacedLatency.p50)} / ${num(f.pacedLatency.p99)} ms`, `p99 < ${TARGETS.pacedP99Ms} ms (paced)`, f.pacedLatency.p99 < TARGETS.pacedP99Ms);
+    row('time per message in the burst', `${num(f.burstLatency.p50)} / ${num(f.burstLatency.p99)} ms`, '(queueing included)', true);
+    row('RSS with all tickets open / peak', `${mb(f.rssWithOpenTickets)} / ${mb(f.peakRss)}`, `< ${mb(TARGETS.rssBytes)}`, f.peakRss < TARGETS.rssBytes);
+    row('lost / doubled / out of order', `${f.lost} / ${f.doubled} / ${f.outOfOrder}`, '0 / 0 / 0', f.lost + f.doubled + f.outOfOrder === 0);
+    row('error lines in the bot log', `${f.errorLines}`, '0', f.errorLines === 0);
+    if (f.firstError) lines.push(`       first: ${f.firstError}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,332 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '../fakes/slack/index.js';
+import { freePort } from '../helpers/run-bot.js';
+import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
+import type { BenchOptions, Figures } from './figures.js';
+import { createBenchDatabase, inParallel, percentile, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+
+/** Finds calls as they come, without scanning every recorded call for every waiter. */
+class CallWatcher {
+  private cursor = 0;
+  private readonly waiting: Array<{ match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly slack: FakeSlack) {
+    this.timer = setInterval(() => this.scan(), 2);
+  }
+
+  private scan(): void {
+    const calls = this.slack.calls;
+    for (; this.cursor < calls.length; this.cursor++) {
+      const call = calls[this.cursor]!;
+      const i = this.waiting.findIndex((w) => w.match(call));
+      if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(call);
+    }
+  }
+
+  /** The next call (from now on) that matches. */
+  next(match: (c: RecordedCall) => boolean): Promise<RecordedCall> {
+    return new Promise((resolve) => this.waiting.push({ match, resolve }));
+  }
+
+  /** Forgets the calls seen so far (after `slack.calls` was emptied). */
+  restart(): void {
+    this.cursor = 0;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+interface TicketRow {
+  id: number;
+  number: number;
+  subject: string;
+  staff: { channel: string; ts: string };
+  dm: { channel: string; ts: string };
+  requesterId: string;
+}
+
+/**
+ * The real bot (`src/main.ts`, Bolt over HTTP) against the fake Slack: members open tickets with /ticket and its
+ * modal, then requester and agent talk, each message mirrored to the other side; then the floor.
+ */
+export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<Figures> {
+  const slack = await FakeSlack.start({ scenario: 'default', scopes: manifest.oauth_config.scopes.bot, events: manifest.settings.event_subscriptions.bot_events });
+  const ids = slack.scenario as DefaultScenario;
+  const members = Array.from({ length: options.members }, (_, i) => {
+    const id = slack.addUser({ name: `member${i}`, realName: `Member ${i}`, locale: 'en-US' });
+    slack.addMember(ids.channels.general, id);
+    return id;
+  });
+  const agent = ids.users.agnes;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-slack-'));
+  const perUser = Math.ceil(options.tickets / options.members) + 1;
+  writeFileSync(join(dir, 'support.json'), JSON.stringify(rawSlackDeskConfig(slack, { limits: { maxOpenPerUser: Math.min(100, perUser), cooldownSeconds: 0 } })));
+  const database = await createBenchDatabase(kind, postgresUrl);
+  const floorDatabase = await createBenchDatabase(kind, postgresUrl);
+  const port = await freePort();
+  slack.useHttp(`http://127.0.0.1:${port}/slack/events`);
+  const bot = startBotProcess({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_PORT: String(port),
+    SLACK_HOST: '127.0.0.1',
+    SUPPORT_CONFIG: join(dir, 'support.json'),
+    DATABASE_URL: database.url,
+    ATTACHMENTS_DIR: join(dir, 'attachments'),
+  });
+  const watcher = new CallWatcher(slack);
+  try {
+    await bot.ready('connected to Slack');
+
+    // 1. Tickets: each member lane runs /ticket, sends the modal, and waits for both cards and their reactions.
+    const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
+    const opened: Array<{ subject: string; at: number; done: number }> = [];
+    const ticketsStart = Date.now();
+    await inParallel(subjects, options.concurrency, async (subject, i) => {
+      const user = members[i % members.length]!;
+      const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
+      await watcher.next((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
+      const card = watcher.next((c) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && String(c.args.text).endsWith(` · ${subject}`));
+      const at = Date.now();
+      const submitted = await slack.submitView({ user, values: { subject: { subject }, description: { description: `Description of ${subject}` }, q_steps: { answer: `Step ${i}` } } });
+      if (submitted.ackBody) throw new Error(`form refused: ${JSON.stringify(submitted.ackBody)}`);
+      const ts = String(((await card).response as Obj).ts);
+      const reaction = await watcher.next((c) => c.method === 'reactions.add' && c.args.timestamp === ts);
+      opened.push({ subject, at, done: reaction.at });
+    });
+    await quiet(slack);
+    const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
+    const rssWithOpenTickets = bot.rss();
+    const rows = await ticketRows(database);
+    if (rows.length !== options.tickets) throw new Error(`${rows.length} tickets opened, not ${options.tickets}`);
+    const ticketLatencies = opened.map((o) => o.done - o.at);
+    const ticketCalls = [...slack.calls];
+    slack.calls.splice(0);
+    watcher.restart();
+
+    // 2. Messages at full speed: requester, agent, requester, … in each ticket, each mirrored to the other side.
+    const perTicket = Math.max(1, Math.round(options.messages / rows.length));
+    const plan: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
+    for (let k = 0; k < perTicket; k++) for (const ticket of rows) plan.push({ ticket, k, body: `m${ticket.number}-${k}`, agent: k % 2 === 1, at: 0 });
+    const messagesStart = Date.now();
+    await inParallel(plan, options.concurrency, async (m) => {
+      m.at = Date.now();
+      await say(slack, m, agent);
+    });
+    const mirroredCount = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && /^[mp]\d+-\d+$/.test(String(c.args.text))).length;
+    await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= plan.length && mirroredCount() >= plan.length, 'the burst to be stored and mirrored', 300_000, 20);
+    const messageSeconds = (Date.now() - messagesStart) / 1000;
+    await quiet(slack);
+    const burstCalls = [...slack.calls];
+    const mirrorOf = new Map(burstCalls.filter((c) => c.method === 'chat.postMessage').map((c) => [String(c.args.text), c]));
+    const burstLatencies = plan.map((m) => mirrorOf.get(m.body)!.at - m.at);
+    const check = await checkMessages(database, burstCalls, plan);
+    slack.calls.splice(0);
+    watcher.restart();
+
+    // 3. Paced: one message at a time, each to another ticket; the time from event to last call.
+    const paced: typeof plan = [];
+    for (let i = 0; i < options.paced; i++) {
+      const ticket = rows[i % rows.length]!;
+      const k = perTicket + Math.floor(i / rows.length);
+      const m = { ticket, k, body: `p${ticket.number}-${k}`, agent: k % 2 === 1, at: Date.now() };
+      paced.push(m);
+      void say(slack, m, agent);
+      await sleep(1000 / options.pacedRate);
+    }
+    await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
+    await quiet(slack);
+    const roots = (t: TicketRow) => [t.staff.ts, t.dm.ts];
+    const pacedLatencies = paced.map((p) => {
+      const related = slack.calls.filter(
+        (c) => c.at >= p.at && (String(c.args.text) === p.body || roots(p.ticket).includes(String(c.args.timestamp ?? c.args.ts ?? ''))),
+      );
+      return Math.max(...related.map((c) => c.at)) - p.at;
+    });
+    const pacedCheck = await checkMessages(database, slack.calls, paced);
+    const peakRss = bot.peakRss();
+    const errors = bot.errors();
+    await bot.stop();
+
+    const floor = await slackFloor(slack, floorDatabase, rows, ticketCalls, burstCalls, options, plan.length);
+    return {
+      platform: 'slack',
+      database: kind,
+      tickets: options.tickets,
+      ticketsPerSecond: options.tickets / ticketSeconds,
+      ticketLatency: { p50: percentile(ticketLatencies, 50), p99: percentile(ticketLatencies, 99) },
+      messages: plan.length,
+      messagesPerSecond: plan.length / messageSeconds,
+      burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
+      pacedMessages: paced.length,
+      pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      floorTicketsPerSecond: floor.ticketsPerSecond,
+      floorMessagesPerSecond: floor.messagesPerSecond,
+      peakRss,
+      rssWithOpenTickets,
+      lost: check.lost + pacedCheck.lost,
+      doubled: check.doubled + pacedCheck.doubled,
+      outOfOrder: check.outOfOrder + pacedCheck.outOfOrder,
+      errorLines: errors.length,
+      firstError: errors[0]?.slice(0, 400) ?? null,
+    };
+  } finally {
+    watcher.stop();
+    bot.child.kill('SIGKILL');
+    await slack.stop();
+    await database.drop();
+    await floorDatabase.drop();
+  }
+}
+
+const QUIET_MS = 300;
+
+async function quiet(slack: FakeSlack): Promise<void> {
+  let seen = -1;
+  for (;;) {
+    await slack.idle();
+    const count = slack.calls.length;
+    if (count === seen) return;
+    seen = count;
+    await sleep(QUIET_MS);
+  }
+}
+
+function say(slack: FakeSlack, m: { ticket: TicketRow; body: string; agent: boolean }, agent: string) {
+  const side = m.agent ? m.ticket.staff : m.ticket.dm;
+  return slack.userMessage({ user: m.agent ? agent : m.ticket.requesterId, channel: side.channel, thread_ts: side.ts, text: m.body });
+}
+
+async function ticketRows(database: BenchDatabase): Promise<TicketRow[]> {
+  const rows = await database.query('SELECT id, number, subject, channel_id, thread_id, requester_channel_id, requester_thread_id, requester_id FROM tickets ORDER BY id');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    number: Number(r.number),
+    subject: String(r.subject),
+    staff: { channel: String(r.channel_id), ts: String(r.thread_id) },
+    dm: { channel: String(r.requester_channel_id), ts: String(r.requester_thread_id) },
+    requesterId: String(r.requester_id),
+  }));
+}
+
+/** Every message stored once and in order per ticket; every message mirrored once, in order, to the other side. */
+async function checkMessages(database: BenchDatabase, calls: readonly RecordedCall[], sent: Array<{ ticket: TicketRow; body: string }>) {
+  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY id');
+  const byTicket = new Map<number, string[]>();
+  for (const row of stored) byTicket.set(Number(row.ticket_id), [...(byTicket.get(Number(row.ticket_id)) ?? []), String(row.body)]);
+  const mirrored = new Map<string, string[]>();
+  for (const c of calls) {
+    if (c.method !== 'chat.postMessage' || !c.args.thread_ts) continue;
+    const key = `${String(c.args.channel)}:${String(c.args.thread_ts)}`;
+    mirrored.set(key, [...(mirrored.get(key) ?? []), String(c.args.text)]);
+  }
+  let lost = 0;
+  let doubled = 0;
+  let outOfOrder = 0;
+  const perTicket = new Map<number, typeof sent>();
+  for (const s of sent) perTicket.set(s.ticket.id, [...(perTicket.get(s.ticket.id) ?? []), s]);
+  for (const [ticketId, mine] of perTicket) {
+    const wanted = new Set(mine.map((m) => m.body));
+    const bodies = (byTicket.get(ticketId) ?? []).filter((b) => wanted.has(b));
+    const ticket = mine[0]!.ticket;
+    const copies = [...(mirrored.get(`${ticket.staff.channel}:${ticket.staff.ts}`) ?? []), ...(mirrored.get(`${ticket.dm.channel}:${ticket.dm.ts}`) ?? [])].filter((b) => wanted.has(b));
+    for (const m of mine) {
+      const times = bodies.filter((b) => b === m.body).length;
+      const copied = copies.filter((b) => b === m.body).length;
+      if (times === 0 || copied === 0) lost++;
+      if (times > 1 || copied > 1) doubled++;
+    }
+    if (bodies.join('\n') !== mine.map((m) => m.body).join('\n')) outOfOrder++;
+    for (const side of [ticket.staff, ticket.dm]) {
+      const here = (mirrored.get(`${side.channel}:${side.ts}`) ?? []).filter((b) => wanted.has(b));
+      if (here.join('\n') !== mine.map((m) => m.body).filter((b) => here.includes(b)).join('\n')) outOfOrder++;
+    }
+  }
+  return { lost, doubled, outOfOrder };
+}
+
+/**
+ * The floor: per ticket one transaction (number, ticket, event) and one update (both spaces), with the bot's own
+ * Web API calls of the opening sent again; per message one transaction (message, ticket), with the bot's calls
+ * of the burst sent again, writes and calls side by side.
+ */
+async function slackFloor(
+  slack: FakeSlack,
+  database: BenchDatabase,
+  rows: TicketRow[],
+  ticketCalls: readonly RecordedCall[],
+  burstCalls: readonly RecordedCall[],
+  options: BenchOptions,
+  messageCount: number,
+) {
+  const now = () => new Date().toISOString();
+  const auth = { authorization: `Bearer ${slack.botToken}` };
+  const replay = (call: RecordedCall) => send(`${slack.apiUrl}${call.method}`, 'POST', auth, call.args);
+  const openingCalls = ticketCalls.filter((c) => c.method !== 'views.open' && c.method !== 'users.info');
+  const perTicket = new Map<string, RecordedCall[]>();
+  for (const call of openingCalls) {
+    const key = String(call.args.text ?? '').split(' · ')[1] ?? String(call.args.timestamp ?? call.args.users ?? 'other');
+    perTicket.set(key, [...(perTicket.get(key) ?? []), call]);
+  }
+  const start = Date.now();
+  await Promise.all([
+    inParallel(
+      Array.from({ length: options.tickets }, (_, i) => i),
+      options.concurrency,
+      async (i) => {
+        const ticketId = await database.transaction(async (query) => {
+          const [counter] = await query(
+            'INSERT INTO desk_counters (desk_id, last_number) VALUES (?, 1) ON CONFLICT (desk_id) DO UPDATE SET last_number = desk_counters.last_number + 1 RETURNING last_number',
+            ['floor'],
+          );
+          const [inserted] = await query(
+            `INSERT INTO tickets (desk_id, number, platform, workspace_id, category_key, subject, description, answers, priority, status, requester_id, requester_name, created_at, updated_at, last_activity_at)
+             VALUES (?, ?, 'slack', ?, 'technical', ?, 'x', '[]', 'normal', 'open', ?, 'Member', ?, ?, ?) RETURNING id`,
+            ['floor', counter!.last_number, slack.teamId, `Floor ${i}`, 'U', now(), now(), now()],
+          );
+          await query("INSERT INTO ticket_events (ticket_id, type, actor_id, actor_name, to_status, created_at) VALUES (?, 'opened', 'U', 'Member', 'open', ?)", [inserted!.id, now()]);
+          return Number(inserted!.id);
+        });
+        await database.query('UPDATE tickets SET channel_id = ?, thread_id = ?, requester_channel_id = ?, requester_thread_id = ?, spaces_ready_at = ? WHERE id = ?', ['C', `${i}`, 'D', `${i}`, now(), ticketId]);
+      },
+    ),
+    inParallel([...perTicket.values()], options.concurrency, async (calls) => {
+      for (const call of calls) await replay(call);
+    }),
+  ]);
+  const ticketsPerSecond = options.tickets / ((Date.now() - start) / 1000);
+
+  const lanes = new Map<string, RecordedCall[]>();
+  for (const call of burstCalls) {
+    const key = `${String(call.args.channel ?? 'other')}:${String(call.args.thread_ts ?? call.args.ts ?? call.args.timestamp ?? '')}`;
+    lanes.set(key, [...(lanes.get(key) ?? []), call]);
+  }
+  const messageStart = Date.now();
+  await Promise.all([
+    inParallel(
+      Array.from({ length: messageCount }, (_, i) => i),
+      options.concurrency,
+      (i) => {
+        const ticket = rows[i % rows.length]!;
+        return database.transaction(async (query) => {
+          await query(
+            "INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at) VALUES (?, ?, ?, 'u', 'Member', 'requester', 'public', ?, ?)",
+            [1 + (i % options.tickets), ticket.dm.channel, `floor-${i}`, `floor message ${i}`, now()],
+          );
+          await query("UPDATE tickets SET status = 'open', updated_at = ?, last_activity_at = ? WHERE id = ?", [now(), now(), 1 + (i % options.tickets)]);
+        });
+      },
+    ),
+    inParallel([...lanes.values()], options.concurrency, async (calls) => {
+      for (const call of calls) await replay(call);
+    }),
+  ]);
+  const messagesPerSecond = messageCount / ((Date.now() - messageStart) / 1000);
+  return { ticketsPerSecond, messagesPerSecond };
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import sqlite3 from 'sqlite3';
+import { openDatabase } from '../../src/persistence/database.js';
+import { runBot } from '../helpers/run-bot.js';
+
+/** Percentile of numbers (nearest rank); NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` returns true, polling; throws with `what` after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000, intervalMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Runs `work` for each item with at most `concurrency` at once. */
+export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/** A database for one run: a fresh sqlite file or a fresh PostgreSQL database, with the real migrations applied. */
+export interface BenchDatabase {
+  kind: 'sqlite' | 'postgres';
+  url: string;
+  /** Counts rows of a table, from a connection of its own. */
+  count(table: string, where?: string): Promise<number>;
+  /** Runs one transaction of raw statements (the floor's writes), on a connection of its own. */
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
+  /** One statement outside any transaction. */
+  query: Query;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<BenchDatabase> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-db-'));
+    const url = `sqlite:${join(dir, 'support.sqlite')}`;
+    await (await openDatabase(url)).close();
+    const db = new sqlite3.Database(join(dir, 'support.sqlite'));
+    const all: Query = (sql, params = []) =>
+      new Promise((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
+    await all('PRAGMA journal_mode = WAL');
+    await all('PRAGMA synchronous = NORMAL');
+    await all('PRAGMA busy_timeout = 5000');
+    // One writer at a time, as sqlite wants and as the bot does.
+    let tail: Promise<unknown> = Promise.resolve();
+    return {
+      kind,
+      url,
+      count: async (table, where) => Number((await all(`SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`))[0]!.n),
+      query: all,
+      transaction: (work) => {
+        const run = tail.then(async () => {
+          await all('BEGIN IMMEDIATE');
+          try {
+            const result = await work(all);
+            await all('COMMIT');
+            return result;
+          } catch (error) {
+            await all('ROLLBACK');
+            throw error;
+          }
+        });
+        tail = run.catch(() => undefined);
+        return run;
+      },
+      drop: async () => {
+        await new Promise<void>((resolve) => db.close(() => resolve()));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (!postgresUrl) throw new Error('PostgreSQL needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
+  const name = `support_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const target = new URL(postgresUrl);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  await (await openDatabase(url)).close();
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return {
+    kind,
+    url,
+    count: async (table, where) => Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`)).rows[0].n),
+    query: (sql, params = []) => pool.query(numbered(sql), params).then((r) => r.rows),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work((sql, params = []) => client.query(numbered(sql), params).then((r) => r.rows));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    drop: async () => {
+      await pool.end();
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2, …`. */
+function numbered(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+/** The bot as `npm start` runs it, in its own process, with its memory watched. */
+export function startBotProcess(env: Record<string, string>) {
+  // BENCH_BOT_NODE_ARGS go to the bot's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const bot = runBot({ LOG_LEVEL: 'info', ...env }, { timeoutMs: 60 * 60_000, nodeArgs });
+  const status = (field: 'VmRSS' | 'VmHWM') => {
+    try {
+      const line = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+      return line ? Number(line.split(/\s+/)[1]) * 1024 : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return {
+    ...bot,
+    /** Resident memory now, in bytes. */
+    rss: () => status('VmRSS'),
+    /** The highest resident memory so far (the kernel's high-water mark), in bytes. */
+    peakRss: () => status('VmHWM'),
+    async ready(text: string) {
+      await until(() => bot.output().stdout.includes(text) || bot.child.exitCode !== null, text, 30_000, 20);
+      if (bot.child.exitCode !== null) throw new Error(`the bot exited: ${bot.output().stderr}${bot.output().stdout.slice(-2000)}`);
+    },
+    async stop() {
+      bot.child.kill('SIGTERM');
+      return bot.exited;
+    },
+    errors: () =>
+      bot
+        .output()
+        .stdout.split('\n')
+        .filter((line) => /"level":(50|60)/.test(line)),
+  };
+}
+
+/** Sends an HTTP request without the bot, as the floor's calls are made: keep-alive, JSON. */
+export async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<number> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
