@@ -28,8 +28,18 @@ describe('environment', () => {
       SLACK_APP_TOKEN: 'xapp-1',
       SLACK_PORT: '3100',
     });
-    expect(result.ok && result.settings.discord).toEqual({ token: 'abc.def.ghi', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:9999/api', commandGuildId: null });
+    expect(result.ok && result.settings.discord).toEqual({ token: 'abc.def.ghi', applicationId: '123456789012345678', apiUrl: 'http://127.0.0.1:9999/api', commandGuildId: null, requestsPerSecond: 50 });
     expect(result.ok && result.settings.slack).toEqual({ botToken: 'xoxb-1-2', signingSecret: 'secret', appToken: 'xapp-1', apiUrl: null, port: 3100, host: null });
+  });
+
+  it('GIVEN a request limit Discord granted, or a wrong one WHEN read THEN the limit is used, or the variable is named', () => {
+    const base = { DISCORD_TOKEN: 'abc.def.ghi', DISCORD_APPLICATION_ID: '123456789012345678' };
+    const raised = readSettings({ ...base, DISCORD_REQUESTS_PER_SECOND: '250' });
+    expect(raised.ok && raised.settings.discord?.requestsPerSecond).toBe(250);
+    for (const wrong of ['0', 'fast', '2.5']) {
+      const result = readSettings({ ...base, DISCORD_REQUESTS_PER_SECOND: wrong });
+      expect(result.ok ? [] : result.problems.map((p) => p.variable)).toEqual(['DISCORD_REQUESTS_PER_SECOND']);
+    }
   });
 
   it('GIVEN half-set or swapped credentials WHEN read THEN each problem names the variable and never echoes a secret', () => {

@@ -352,8 +352,7 @@ export class DiscordDesk {
           components: [cardButtons(t, ticket)],
           allowedMentions: { parse: [], users: [ticket.requesterId], roles },
         });
-        ticket = await this.service.attachSpaces(ticket.id, { cardMessageId: card.id });
-        await this.service.locateMessage(openingMessage.id, thread.id, card.id);
+        ticket = await this.service.attachSpaces(ticket.id, { cardMessageId: card.id }, { messageId: openingMessage.id, channelId: thread.id, platformMessageId: card.id });
       }
       if (openingMessage.attachments.length > 0 && !openingMessage.copies.some((c) => c.purpose === 'reupload')) {
         const upload = await thread.send({ files: await this.filesFor(openingMessage.attachments), allowedMentions: { parse: [] } });

@@ -20,7 +20,7 @@ import {
   type ModalSubmitInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import { categoriesOn, findCategory, refuse, suggestArticles, type CategoryConfig, type DeskConfig, type OpenTicketRequest, type TicketForm } from '../../src/core/index.js';
+import { categoriesOn, findCategory, refuse, suggestArticles, type CategoryConfig, type CleanTicketForm, type DeskConfig, type OpenTicketRequest, type TicketForm } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import type { DiscordDesk } from './discord-desk.js';
@@ -197,12 +197,11 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     sourceKey: `discord:form:${nonce}`,
   };
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const already = await dd.service.openedBy(request.sourceKey);
+  const { opened: already, form: clean } = await dd.service.precheckOpen(request);
   if (already) {
     await interaction.editReply({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
     return;
   }
-  const clean = await dd.service.checkOpen(request);
   const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
   if (articles.length > 0) {
     const key = nonce ?? randomBytes(6).toString('hex');
@@ -216,7 +215,7 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     await interaction.editReply({ content: t.suggestions.intro, components: [links, choices] });
     return;
   }
-  await openFromForm(dd, interaction, request, uploaded);
+  await openFromForm(dd, interaction, request, uploaded, clean);
 }
 
 /** "Open my ticket anyway" under the suggested articles. */
@@ -241,10 +240,17 @@ export async function onOpenDropped(dd: DiscordDesk, interaction: ButtonInteract
 }
 
 /** Opens the ticket of an accepted form: files stored, ticket numbered, its thread set up, the requester told. */
-async function openFromForm(dd: DiscordDesk, interaction: ModalSubmitInteraction | ButtonInteraction, request: PendingForm['request'], uploaded: Attachment[]): Promise<void> {
+async function openFromForm(
+  dd: DiscordDesk,
+  interaction: ModalSubmitInteraction | ButtonInteraction,
+  request: PendingForm['request'],
+  uploaded: Attachment[],
+  checked?: CleanTicketForm,
+): Promise<void> {
   const desk = deskFor(dd, interaction.guildId);
   const t = dd.words(interaction.locale, desk);
-  const clean = await dd.service.checkOpen(request);
+  // A form checked a moment ago is not checked twice; openTicket checks it again, in its transaction, anyway.
+  const clean = checked ?? (await dd.service.checkOpen(request));
   const channel = dd.client.channels.cache.get(clean.category.discord!.channelId) as GuildTextBasedChannel | undefined;
   if (!channel) {
     throw new Error(`the channel ${clean.category.discord!.channelId} of category ${clean.category.key} is not visible to the bot`);

@@ -144,12 +144,12 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     let read: ReturnType<SlackTicketForm['read']>;
     try {
       read = form.read(submitted);
-      if (await sd.service.openedBy(read.sourceKey)) {
+      const requester = await sd.actor(userId);
+      const { opened, form: clean } = await sd.service.precheckOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
+      if (opened) {
         await ack();
         return;
       }
-      const requester = await sd.actor(userId);
-      const clean = await sd.service.checkOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
       const desk = sd.deskForTeam(teamId);
       const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
       if (articles.length > 0) {

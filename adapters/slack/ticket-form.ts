@@ -171,8 +171,11 @@ export class SlackTicketForm {
     if (!ticket.threadId) {
       const adopted = resuming ? await this.ownCard(staffChannel, ticket) : null;
       const staffTs = adopted ?? (await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) }));
-      ticket = await this.sd.service.attachSpaces(ticket.id, { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs });
-      await this.sd.service.locateMessage(openingMessage.id, staffChannel, staffTs);
+      ticket = await this.sd.service.attachSpaces(
+        ticket.id,
+        { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs },
+        { messageId: openingMessage.id, channelId: staffChannel, platformMessageId: staffTs },
+      );
       if (adopted) uploadFiles &&= !(await this.hasOwnFiles(staffChannel, staffTs));
     } else if (resuming) {
       uploadFiles &&= !(await this.hasOwnFiles(ticket.channelId!, ticket.threadId));

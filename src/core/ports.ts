@@ -168,6 +168,11 @@ export interface TicketTransaction {
 export interface TicketStore {
   /** Runs `work` in one transaction: everything it wrote is committed, or nothing if it throws. */
   transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work`, which only reads, on one consistent snapshot of what is committed. A store may run it beside
+   * transactions (sqlite reads on a second connection), so it never waits behind writes; `work` must not write.
+   */
+  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T>;
 }
 
 /** Durable storage for attachment bytes. The default keeps files in a local folder, content-addressed. */

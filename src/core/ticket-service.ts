@@ -221,7 +221,20 @@ export class TicketService {
    */
   async checkOpen(request: OpenTicketRequest): Promise<CleanTicketForm> {
     const desk = this.deskFor(request.platform, request.workspaceId);
-    return this.store.transaction((tx) => this.checkOpenIn(tx, desk, request, this.clock.now()));
+    return this.store.read((tx) => this.checkOpenIn(tx, desk, request, this.clock.now()));
+  }
+
+  /**
+   * One read before an adapter downloads a form's files or suggests articles: the ticket this very submission
+   * already opened (a form sent twice), or else the form checked as {@link openTicket} will check it.
+   */
+  async precheckOpen(request: OpenTicketRequest): Promise<{ opened: Ticket; form?: undefined } | { opened?: undefined; form: CleanTicketForm }> {
+    const desk = this.deskFor(request.platform, request.workspaceId);
+    return this.store.read(async (tx) => {
+      const existing = request.sourceKey ? await tx.findTicketBySourceKey(request.sourceKey) : null;
+      if (existing) return { opened: existing };
+      return { form: await this.checkOpenIn(tx, desk, request, this.clock.now()) };
+    });
   }
 
   /** Opens a ticket: validates the form and the requester's limits, numbers it, stores it with its first message. */
@@ -299,23 +312,27 @@ export class TicketService {
     });
   }
 
-  /** Records where the adapter created the ticket's spaces (thread, card, DM thread). */
-  async attachSpaces(ticketId: number, spaces: Partial<TicketSpaces>): Promise<Ticket> {
+  /**
+   * Records where the adapter created the ticket's spaces (thread, card, DM thread), and with the card, where the
+   * opening message now shows (`opening`), in the same write.
+   */
+  async attachSpaces(ticketId: number, spaces: Partial<TicketSpaces>, opening?: { messageId: number; channelId: string; platformMessageId: string }): Promise<Ticket> {
     return this.store.transaction(async (tx) => {
       const ticket = await this.load(tx, ticketId, true);
       Object.assign(ticket, definedOnly(spaces), { updatedAt: this.clock.now() });
       await tx.updateTicket(ticket);
+      if (opening) await tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId);
       return ticket;
     });
   }
 
   async ticketById(ticketId: number): Promise<Ticket> {
-    return this.store.transaction((tx) => this.load(tx, ticketId, false));
+    return this.store.read((tx) => this.load(tx, ticketId, false));
   }
 
   /** The ticket whose space (thread) this is, or null: most messages on a platform are in no ticket. */
   async ticketBySpace(platform: Platform, channelId: string, threadId: string): Promise<Ticket | null> {
-    return this.store.transaction((tx) => tx.findTicketBySpace(platform, channelId, threadId));
+    return this.store.read((tx) => tx.findTicketBySpace(platform, channelId, threadId));
   }
 
   /**
@@ -324,19 +341,19 @@ export class TicketService {
    */
   async incompleteOpenings(platform: Platform, graceMs = 60_000): Promise<Ticket[]> {
     const before = new Date(this.clock.now().getTime() - graceMs);
-    return this.store.transaction((tx) => tx.findIncompleteOpenings(platform, before));
+    return this.store.read((tx) => tx.findIncompleteOpenings(platform, before));
   }
 
   /** Where every ticket of a platform lives, for an adapter's in-memory index of ticket spaces. */
   async spacesOn(platform: Platform): Promise<TicketSpaceRef[]> {
-    return this.store.transaction((tx) => tx.listSpaces(platform));
+    return this.store.read((tx) => tx.listSpaces(platform));
   }
 
   /** A ticket by what a user typed (`42`, `#42`, `CS-0042`) in a workspace. */
   async ticketByReference(platform: Platform, workspaceId: string, reference: string): Promise<Ticket> {
     const desk = this.deskFor(platform, workspaceId);
     const number = parseTicketNumber(desk.ticketPrefix, reference);
-    const ticket = number === null ? null : await this.store.transaction((tx) => tx.findTicketByNumber(desk.id, number));
+    const ticket = number === null ? null : await this.store.read((tx) => tx.findTicketByNumber(desk.id, number));
     if (!ticket || ticket.platform !== platform || ticket.workspaceId !== workspaceId) {
       refuse({ code: 'ticket_not_found', reference: reference.trim().slice(0, 40) });
     }
@@ -456,12 +473,12 @@ export class TicketService {
 
   /** The latest message stored in a channel or thread: a catch-up after downtime resumes after it. */
   async latestMessageIn(channelId: string): Promise<TicketMessage | null> {
-    return this.store.transaction((tx) => tx.latestMessageIn(channelId));
+    return this.store.read((tx) => tx.latestMessageIn(channelId));
   }
 
   /** The stored message at a platform location, whether the original or one of its copies. */
   async messageAt(channelId: string, messageId: string): Promise<TicketMessage | null> {
-    return this.store.transaction((tx) => tx.findMessage(channelId, messageId));
+    return this.store.read((tx) => tx.findMessage(channelId, messageId));
   }
 
   /**
@@ -646,7 +663,7 @@ export class TicketService {
    * overdue. Each item is then claimed or applied one by one, so only one process acts on it.
    */
   async dueWork(now: Date = this.clock.now(), limit = 100): Promise<{ warnings: Ticket[]; autoCloses: Ticket[]; overdue: Ticket[] }> {
-    return this.store.transaction(async (tx) => ({
+    return this.store.read(async (tx) => ({
       warnings: await tx.findDueAutoCloseWarnings(now, limit),
       autoCloses: await tx.findDueAutoCloses(now, limit),
       overdue: await tx.findOverdueFirstResponses(now, limit),
@@ -726,7 +743,7 @@ export class TicketService {
     const keys = categories.length < desk.categories.length ? categories.map((c) => c.key) : undefined;
     const calendar = this.calendarOf(desk);
     const now = this.clock.now();
-    return this.store.transaction(async (tx) => {
+    return this.store.read(async (tx) => {
       const tickets = await tx.listTicketsCreatedBetween(desk.id, platform, period.from, period.to, keys);
       const ratings = await tx.listRatingsOf(tickets.map((t) => t.id));
       const hours = (from: Date, to: Date) => calendar.businessMillisBetween(from, to) / 3_600_000;
@@ -771,7 +788,7 @@ export class TicketService {
 
   /** The ticket a form submission opened, if it was already submitted. */
   async openedBy(sourceKey: string): Promise<Ticket | null> {
-    return this.store.transaction((tx) => tx.findTicketBySourceKey(sourceKey));
+    return this.store.read((tx) => tx.findTicketBySourceKey(sourceKey));
   }
 
   /**
@@ -803,7 +820,7 @@ export class TicketService {
       if (keys.length === 0) return [];
       query.categoryKeys = keys;
     }
-    return this.store.transaction((tx) => tx.listTickets(query));
+    return this.store.read((tx) => tx.listTickets(query));
   }
 
   /** A ticket with its messages and events, for transcripts and exports; internal notes for staff only. */
@@ -815,7 +832,7 @@ export class TicketService {
 
   /** A ticket's record for the desk itself (transcripts it posts on its own): staff copy or requester copy. */
   async systemRecord(ticketId: number, includeInternal: boolean): Promise<TicketRecord> {
-    return this.store.transaction(async (tx) => {
+    return this.store.read(async (tx) => {
       const ticket = await this.load(tx, ticketId, false);
       const messages = await tx.listMessages(ticket.id, { includeInternal });
       const events = await tx.listEvents(ticket.id);
@@ -830,7 +847,7 @@ export class TicketService {
 
   /** What the actor may do on a ticket, for adapters that show or hide buttons. */
   async standingOn(ticketId: number, actor: Actor): Promise<Standing> {
-    return this.store.transaction(async (tx) => {
+    return this.store.read(async (tx) => {
       const ticket = await this.load(tx, ticketId, false);
       const participants = await tx.listParticipants(ticket.id);
       return standingOf(this.deskOf(ticket), ticket, actor, participants.map((p) => p.userId));
@@ -925,7 +942,6 @@ export class TicketService {
     });
   }
 
-  /** The actor's standing, refusing when they may not do `action`. Participants are only read when they matter. */
   /**
    * The actor's standing, refusing when they may not do `action` (unless `recordAnyway`: a message already
    * written on the platform is kept whoever wrote it). Participants are only read when they matter.

@@ -21,6 +21,9 @@ import type {
 import { ACTIVE_STATUSES } from '../core/index.js';
 import { withRetries } from '../util/retry.js';
 import type { Dialect, Entities, MessageCopyRow, MessageRevisionRow, MessageRow } from './entities.js';
+import { RowMapper } from './row-mapper.js';
+import { SqliteStatements } from './sqlite-statements.js';
+import type sqlite3 from 'sqlite3';
 
 /** Runs one task at a time, in order. */
 class SerialQueue {
@@ -73,24 +76,99 @@ function isTransient(error: unknown): boolean {
 export class TypeormTicketStore implements TicketStore {
   private readonly queue = new SerialQueue();
 
+  private readonly rows: Mappers;
+  /** sqlite only: the kept statements of the hot path, on TypeORM's connection. */
+  private statements: SqliteStatements | null = null;
+  /** sqlite only: reads, on the reader connection, one at a time. */
+  private readonly readQueue = new SerialQueue();
+  private readerStatements: SqliteStatements | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly dialect: Dialect,
     private readonly entities: Entities,
-  ) {}
+    /** sqlite only: a second connection to the same file, for {@link read}. */
+    private readonly reader: DataSource | null = null,
+  ) {
+    this.rows = {
+      tickets: new RowMapper(dataSource, entities.TicketEntity, dialect),
+      messages: new RowMapper(dataSource, entities.MessageEntity, dialect),
+      events: new RowMapper(dataSource, entities.EventEntity, dialect),
+    };
+  }
 
   transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
-    const once = () =>
-      this.dataSource.transaction(async (manager) => {
-        // TypeORM opens sqlite transactions DEFERRED: one that has read and then writes while another program
-        // holds the write lock fails at once (SQLITE_BUSY), the busy timeout unused. Taking the write lock
-        // first, with a write that changes nothing, makes it wait for the lock as IMMEDIATE would.
-        if (this.dialect === 'sqlite') await manager.query('UPDATE desk_counters SET last_number = last_number WHERE 0');
-        return work(new TypeormTicketTransaction(manager, this.dialect, this.entities));
-      });
-    const attempt = this.dialect === 'sqlite' ? () => this.queue.run(once) : once;
-    return withRetries(attempt, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+    const once =
+      this.dialect === 'sqlite'
+        ? () => this.queue.run(() => this.immediateTransaction(work))
+        : () => this.dataSource.transaction((manager) => work(new TypeormTicketTransaction(manager, this.dialect, this.entities, this.rows)));
+    return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
   }
+
+  /**
+   * A sqlite transaction begun IMMEDIATE. TypeORM begins them DEFERRED: one that has read and then writes while
+   * another program holds the write lock fails at once (SQLITE_BUSY) without using the busy timeout; IMMEDIATE
+   * takes the write lock first, so it waits for it instead.
+   */
+  private async immediateTransaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const state = runner as { isTransactionActive: boolean };
+    this.statements ??= new SqliteStatements(connectionOf(this.dataSource));
+    const statements = this.statements;
+    try {
+      await statements.run('BEGIN IMMEDIATE');
+      state.isTransactionActive = true;
+      const result = await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, statements));
+      await statements.run('COMMIT');
+      state.isTransactionActive = false;
+      return result;
+    } catch (error) {
+      if (state.isTransactionActive) await statements.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      state.isTransactionActive = false;
+      await runner.release();
+    }
+  }
+
+  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    if (!this.reader) return this.transaction(work);
+    const reader = this.reader;
+    const once = () =>
+      this.readQueue.run(async () => {
+        this.readerStatements ??= new SqliteStatements(connectionOf(reader));
+        const statements = this.readerStatements;
+        const runner = reader.createQueryRunner();
+        // One snapshot for every statement of `work`: a deferred transaction that only reads.
+        await statements.run('BEGIN');
+        try {
+          return await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, statements));
+        } finally {
+          await statements.run('COMMIT').catch(() => undefined);
+          await runner.release();
+        }
+      });
+    return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+  }
+
+  /** Lets go of what the store keeps on the connections; the DataSources close after this. */
+  async close(): Promise<void> {
+    await this.statements?.close();
+    await this.readerStatements?.close();
+    this.statements = null;
+    this.readerStatements = null;
+  }
+}
+
+/** The sqlite3 connection TypeORM opened for a sqlite DataSource. */
+function connectionOf(dataSource: DataSource): sqlite3.Database {
+  return (dataSource.driver as unknown as { databaseConnection: sqlite3.Database }).databaseConnection;
+}
+
+interface Mappers {
+  tickets: RowMapper<Ticket>;
+  messages: RowMapper<MessageRow>;
+  events: RowMapper<TicketEvent>;
 }
 
 /** How sqlite stores a timestamp written through TypeORM, for raw queries: UTC `YYYY-MM-DD HH:MM:SS.SSS`. */
@@ -112,6 +190,8 @@ class TypeormTicketTransaction implements TicketTransaction {
     private readonly manager: EntityManager,
     private readonly dialect: Dialect,
     entities: Entities,
+    private readonly rows: Mappers,
+    private readonly statements: SqliteStatements | null = null,
   ) {
     this.tickets = manager.getRepository(entities.TicketEntity);
     this.messages = manager.getRepository(entities.MessageEntity);
@@ -127,20 +207,31 @@ class TypeormTicketTransaction implements TicketTransaction {
     return this.dialect === 'postgres' ? `$${index}` : '?';
   }
 
-  private async run(sql: string, parameters: unknown[]): Promise<{ records: ObjectLiteral[]; affected: number }> {
+  /** One hand-written statement: on sqlite a kept prepared statement, on PostgreSQL TypeORM's query runner. */
+  private async run(sql: string, parameters: unknown[]): Promise<{ records: ObjectLiteral[]; affected: number; insertedId: number }> {
+    if (this.statements) {
+      if (/^\s*SELECT\b|\bRETURNING\b/i.test(sql)) return { records: await this.statements.all(sql, parameters), affected: 0, insertedId: 0 };
+      const { changes, lastID } = await this.statements.run(sql, parameters);
+      return { records: [], affected: changes, insertedId: lastID };
+    }
     const result = await this.manager.queryRunner!.query(sql, parameters, true);
-    return { records: result.records ?? [], affected: result.affected ?? 0 };
+    return { records: result.records ?? [], affected: result.affected ?? 0, insertedId: Number(result.records?.[0]?.id ?? 0) };
+  }
+
+  /** Runs a RowMapper INSERT and gives the new row's id. */
+  private async insertRow([sql, parameters]: [string, unknown[]]): Promise<number> {
+    return (await this.run(sql, parameters)).insertedId;
   }
 
   async nextTicketNumber(deskId: string): Promise<number> {
     // The upsert takes the counter row's lock until commit, so concurrent openings on one desk
     // (in this process or another one on the same PostgreSQL) get distinct, increasing numbers.
-    await this.run(
+    const { records } = await this.run(
       `INSERT INTO desk_counters (desk_id, last_number) VALUES (${this.param(1)}, 1)
-       ON CONFLICT (desk_id) DO UPDATE SET last_number = desk_counters.last_number + 1`,
+       ON CONFLICT (desk_id) DO UPDATE SET last_number = desk_counters.last_number + 1
+       RETURNING last_number`,
       [deskId],
     );
-    const { records } = await this.run(`SELECT last_number FROM desk_counters WHERE desk_id = ${this.param(1)}`, [deskId]);
     return Number(records[0]!.last_number);
   }
 
@@ -159,26 +250,27 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   async insertTicket(ticket: NewTicket): Promise<Ticket> {
-    const result = await this.tickets.insert(ticket);
-    return { ...ticket, id: Number(result.identifiers[0]!.id) };
+    return { ...ticket, id: await this.insertRow(this.rows.tickets.insert(ticket)) };
   }
 
   async updateTicket(ticket: Ticket): Promise<void> {
-    const { id, ...fields } = ticket;
-    await this.tickets.update({ id }, fields);
+    const [sql, parameters] = this.rows.tickets.update(ticket.id, ticket);
+    await this.run(sql, parameters);
   }
 
-  private findTicket(where: Record<string, unknown>, options?: FindOptions): Promise<Ticket | null> {
-    const lock = options?.forUpdate && this.dialect === 'postgres' ? ({ mode: 'pessimistic_write' } as const) : undefined;
-    return this.tickets.findOne({ where, ...(lock ? { lock } : {}) });
+  private async findTicket(where: string, parameters: unknown[], options?: FindOptions): Promise<Ticket | null> {
+    const tickets = this.rows.tickets;
+    const lock = options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const { records } = await this.run(`SELECT ${tickets.columnList} FROM tickets WHERE ${where}${lock}`, parameters);
+    return records[0] ? tickets.hydrate(records[0]) : null;
   }
 
   findTicketById(id: number, options?: FindOptions): Promise<Ticket | null> {
-    return this.findTicket({ id }, options);
+    return this.findTicket(`id = ${this.param(1)}`, [id], options);
   }
 
   findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null> {
-    return this.findTicket({ deskId, number }, options);
+    return this.findTicket(`desk_id = ${this.param(1)} AND number = ${this.param(2)}`, [deskId, number], options);
   }
 
   async findTicketBySpace(platform: Platform, channelId: string, threadId: string, options?: FindOptions): Promise<Ticket | null> {
@@ -192,20 +284,26 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   findTicketBySourceKey(sourceKey: string): Promise<Ticket | null> {
-    return this.tickets.findOne({ where: { sourceKey } });
+    return this.findTicket(`source_key = ${this.param(1)}`, [sourceKey]);
   }
 
-  findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]> {
-    return this.tickets.find({ where: { deskId, requesterId, status: In([...ACTIVE_STATUSES]) }, order: { number: 'ASC' } });
+  async findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]> {
+    const tickets = this.rows.tickets;
+    const statuses = ACTIVE_STATUSES.map((_, i) => this.param(i + 3)).join(', ');
+    const { records } = await this.run(
+      `SELECT ${tickets.columnList} FROM tickets WHERE desk_id = ${this.param(1)} AND requester_id = ${this.param(2)} AND status IN (${statuses}) ORDER BY number`,
+      [deskId, requesterId, ...ACTIVE_STATUSES],
+    );
+    return records.map((r) => tickets.hydrate(r));
   }
 
   async latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null> {
-    const latest = await this.tickets.findOne({
-      where: { deskId, requesterId },
-      order: { createdAt: 'DESC' },
-      select: { id: true, createdAt: true },
-    });
-    return latest?.createdAt ?? null;
+    const tickets = this.rows.tickets;
+    const { records } = await this.run(
+      `SELECT ${tickets.columnList} FROM tickets WHERE desk_id = ${this.param(1)} AND requester_id = ${this.param(2)} ORDER BY created_at DESC LIMIT 1`,
+      [deskId, requesterId],
+    );
+    return records[0] ? tickets.hydrate(records[0]).createdAt : null;
   }
 
   listTickets(query: TicketQuery): Promise<Ticket[]> {
@@ -245,8 +343,8 @@ class TypeormTicketTransaction implements TicketTransaction {
 
   async insertMessage(message: NewTicketMessage): Promise<TicketMessage> {
     const row = { ...message, editedAt: null, deletedAt: null };
-    const result = await this.messages.insert(row);
-    return { ...row, id: Number(result.identifiers[0]!.id), copies: [], attachments: [] };
+    const id = await this.insertRow(this.rows.messages.insert(row));
+    return { ...row, id, copies: [], attachments: [] };
   }
 
   async latestMessageIn(channelId: string): Promise<TicketMessage | null> {
@@ -255,17 +353,22 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   async findMessage(channelId: string, messageId: string): Promise<TicketMessage | null> {
-    const row = await this.messages
-      .createQueryBuilder('m')
-      .where('(m.channel_id = :channelId AND m.message_id = :messageId)', { channelId, messageId })
-      .orWhere('m.id IN (SELECT c.message_id FROM message_copies c WHERE c.channel_id = :channelId AND c.copy_message_id = :messageId)')
-      .getOne();
-    return row ? (await this.withDetails([row]))[0]! : null;
+    const messages = this.rows.messages;
+    const p = (i: number) => this.param(i);
+    const { records } = await this.run(
+      `SELECT ${messages.columnList} FROM ticket_messages
+       WHERE (channel_id = ${p(1)} AND message_id = ${p(2)})
+          OR id IN (SELECT c.message_id FROM message_copies c WHERE c.channel_id = ${p(3)} AND c.copy_message_id = ${p(4)})
+       LIMIT 1`,
+      [channelId, messageId, channelId, messageId],
+    );
+    return records[0] ? (await this.withDetails([messages.hydrate(records[0])]))[0]! : null;
   }
 
   async findMessageById(id: number): Promise<TicketMessage | null> {
-    const row = await this.messages.findOne({ where: { id } });
-    return row ? (await this.withDetails([row]))[0]! : null;
+    const messages = this.rows.messages;
+    const { records } = await this.run(`SELECT ${messages.columnList} FROM ticket_messages WHERE id = ${this.param(1)}`, [id]);
+    return records[0] ? (await this.withDetails([messages.hydrate(records[0])]))[0]! : null;
   }
 
   async reviseMessage(id: number, body: string, at: Date): Promise<void> {
@@ -353,9 +456,7 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   async insertEvent(event: NewTicketEvent): Promise<TicketEvent> {
-    // simple-json columns take any JSON value; TypeORM's deep-partial type cannot see that.
-    const result = await this.events.insert(event as Parameters<typeof this.events.insert>[0]);
-    return { ...event, id: Number(result.identifiers[0]!.id) };
+    return { ...event, id: await this.insertRow(this.rows.events.insert(event)) };
   }
 
   listEvents(ticketId: number): Promise<TicketEvent[]> {

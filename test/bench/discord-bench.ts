@@ -74,6 +74,16 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const tickets = await ticketRows(database);
     if (tickets.size !== options.tickets) throw new Error(`${tickets.size} tickets opened, not ${options.tickets}`);
     const ticketLatencies = opened.map((o) => lastCallFor(discord.calls, tickets.get(o.subject)!, o.token) - o.at);
+    if (process.env.BENCH_DEBUG) {
+      const creates = discord.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/threads')).map((c) => c.at);
+      const gaps = creates.slice(1).map((at, i) => at - creates[i]!);
+      process.stdout.write(`thread creations: ${creates.length}, gap p50 ${percentile(gaps, 50)} ms, p90 ${percentile(gaps, 90)} ms, total span ${creates.at(-1)! - creates[0]!} ms\n`);
+      for (const o of opened.slice(100, 103)) {
+        const t = tickets.get(o.subject)!;
+        const mine = discord.calls.filter((c) => c.path.includes(o.token) || c.path.includes(`/channels/${t.threadId}/`) || (c.method === 'POST' && c.path.endsWith('/threads') && JSON.stringify(c.body).includes(label(t.number))));
+        process.stdout.write(`${o.subject}: ${mine.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '').replace(/\d{17,}/g, '#').slice(0, 40)} +${c.at - o.at}`).join(', ')}\n`);
+      }
+    }
     const template = templateFrom(discord.calls);
     discord.clearCalls();
 
