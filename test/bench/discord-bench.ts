@@ -5,7 +5,7 @@ import { deployCommands } from '../../adapters/discord/deploy-commands.js';
 import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
 import type { BenchOptions, Figures } from './figures.js';
-import { createBenchDatabase, inParallel, percentile, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+import { createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +59,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     // 1. Tickets: each member lane runs /ticket, gets the modal, sends it, and waits for "ticket … is open".
     const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
     const opened: Array<{ subject: string; user: string; token: string; at: number }> = [];
+    const cpuBeforeTickets = bot.cpuMs();
     const ticketsStart = Date.now();
     await inParallel(subjects, options.concurrency, async (subject, i) => {
       const user = members[i % members.length]!;
@@ -70,6 +71,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     });
     await quiet(discord);
     const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
+    const cpuPerTicketMs = (bot.cpuMs() - cpuBeforeTickets) / options.tickets;
     const rssWithOpenTickets = bot.rss();
     const tickets = await ticketRows(database);
     if (tickets.size !== options.tickets) throw new Error(`${tickets.size} tickets opened, not ${options.tickets}`);
@@ -91,6 +93,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const rows = [...tickets.values()];
     const perTicket = Math.max(1, Math.round(options.messages / rows.length));
     const sent: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
+    const cpuBeforeMessages = bot.cpuMs();
     const messagesStart = Date.now();
     for (let k = 0; k < perTicket; k++) {
       for (const ticket of rows) {
@@ -106,6 +109,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const expectedDms = sent.filter((s) => s.agent).length;
     await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= sent.length && dmCount(discord.calls) >= expectedDms, 'the burst to be stored and mirrored', 300_000, 20);
     const messageSeconds = (Date.now() - messagesStart) / 1000;
+    const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / sent.length;
     await quiet(discord);
     const burstCalls = [...discord.calls];
     const burstLatencies = sent.filter((s) => s.agent).map((s) => dmOf(burstCalls, s.body)!.at - s.at);
@@ -148,6 +152,8 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
       burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
       pacedMessages: paced.length,
       pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      cpuPerTicketMs,
+      cpuPerMessageMs,
       floorTicketsPerSecond: floor.ticketsPerSecond,
       floorMessagesPerSecond: floor.messagesPerSecond,
       peakRss,
@@ -299,11 +305,9 @@ async function discordFloor(
         await query("INSERT INTO ticket_events (ticket_id, type, actor_id, actor_name, to_status, created_at) VALUES (?, 'opened', ?, 'Member', 'open', ?)", [inserted!.id, user, now()]);
         return Number(inserted!.id);
       });
-      const thread = (await (
-        await fetch(`${api}/channels/${seed.channels.billing}/threads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...template.thread, name: `Floor ${i}` }) })
-      ).json()) as { id: string };
+      const thread = (await request(`${api}/channels/${seed.channels.billing}/threads`, 'POST', auth, { ...template.thread, name: `Floor ${i}` })).json as { id: string };
       await send(`${api}/channels/${thread.id}/thread-members/${user}`, 'PUT', auth);
-      const card = (await (await fetch(`${api}/channels/${thread.id}/messages`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(template.card) })).json()) as { id: string };
+      const card = (await request(`${api}/channels/${thread.id}/messages`, 'POST', auth, template.card)).json as { id: string };
       await send(`${api}/channels/${thread.id}/messages/${card.id}/reactions/${encodeURIComponent('🟢')}/@me`, 'PUT', auth);
       await database.query('UPDATE tickets SET thread_id = ?, card_message_id = ?, spaces_ready_at = ? WHERE id = ?', [thread.id, card.id, now(), ticketId]);
       await send(`${api}/webhooks/${discord.applicationId}/${submit.token}/messages/@original`, 'PATCH', {}, template.answer);

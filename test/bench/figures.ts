@@ -33,6 +33,9 @@ export interface Figures {
   pacedMessages: number;
   /** From a message event to the last platform call it caused, one message at a time. */
   pacedLatency: Latency;
+  /** CPU the bot process used per ticket opened, and per message of the burst. */
+  cpuPerTicketMs: number;
+  cpuPerMessageMs: number;
   floorTicketsPerSecond: number;
   floorMessagesPerSecond: number;
   peakRss: number;
@@ -69,6 +72,7 @@ export function report(all: readonly Figures[]): string {
     row('messages stored+mirrored per s', `${num(f.messagesPerSecond)} (floor ${num(f.floorMessagesPerSecond)}, ×${num(messageRatio, 2)})`, `≥ ${TARGETS.messagesPerSecond}, ≥ ×${TARGETS.floorRatio} floor`, f.messagesPerSecond >= TARGETS.messagesPerSecond && messageRatio >= TARGETS.floorRatio);
     row('time per message p50 / p99', `${num(f.pacedLatency.p50)} / ${num(f.pacedLatency.p99)} ms`, `p99 < ${TARGETS.pacedP99Ms} ms (paced)`, f.pacedLatency.p99 < TARGETS.pacedP99Ms);
     row('time per message in the burst', `${num(f.burstLatency.p50)} / ${num(f.burstLatency.p99)} ms`, '(queueing included)', true);
+    row('bot CPU per ticket / per message', `${num(f.cpuPerTicketMs, 1)} / ${num(f.cpuPerMessageMs, 2)} ms`, '(for the record)', true);
     row('RSS with all tickets open / peak', `${mb(f.rssWithOpenTickets)} / ${mb(f.peakRss)}`, `< ${mb(TARGETS.rssBytes)}`, f.peakRss < TARGETS.rssBytes);
     row('lost / doubled / out of order', `${f.lost} / ${f.doubled} / ${f.outOfOrder}`, '0 / 0 / 0', f.lost + f.doubled + f.outOfOrder === 0);
     row('error lines in the bot log', `${f.errorLines}`, '0', f.errorLines === 0);

@@ -87,6 +87,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     // 1. Tickets: each member lane runs /ticket, sends the modal, and waits for both cards and their reactions.
     const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
     const opened: Array<{ subject: string; at: number; done: number }> = [];
+    const cpuBeforeTickets = bot.cpuMs();
     const ticketsStart = Date.now();
     await inParallel(subjects, options.concurrency, async (subject, i) => {
       const user = members[i % members.length]!;
@@ -102,6 +103,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     });
     await quiet(slack);
     const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
+    const cpuPerTicketMs = (bot.cpuMs() - cpuBeforeTickets) / options.tickets;
     const rssWithOpenTickets = bot.rss();
     const rows = await ticketRows(database);
     if (rows.length !== options.tickets) throw new Error(`${rows.length} tickets opened, not ${options.tickets}`);
@@ -114,6 +116,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     const perTicket = Math.max(1, Math.round(options.messages / rows.length));
     const plan: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
     for (let k = 0; k < perTicket; k++) for (const ticket of rows) plan.push({ ticket, k, body: `m${ticket.number}-${k}`, agent: k % 2 === 1, at: 0 });
+    const cpuBeforeMessages = bot.cpuMs();
     const messagesStart = Date.now();
     await inParallel(plan, options.concurrency, async (m) => {
       m.at = Date.now();
@@ -122,6 +125,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     const mirroredCount = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && /^[mp]\d+-\d+$/.test(String(c.args.text))).length;
     await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= plan.length && mirroredCount() >= plan.length, 'the burst to be stored and mirrored', 300_000, 20);
     const messageSeconds = (Date.now() - messagesStart) / 1000;
+    const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / plan.length;
     await quiet(slack);
     const burstCalls = [...slack.calls];
     const mirrorOf = new Map(burstCalls.filter((c) => c.method === 'chat.postMessage').map((c) => [String(c.args.text), c]));
@@ -166,6 +170,8 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
       pacedMessages: paced.length,
       pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      cpuPerTicketMs,
+      cpuPerMessageMs,
       floorTicketsPerSecond: floor.ticketsPerSecond,
       floorMessagesPerSecond: floor.messagesPerSecond,
       peakRss,

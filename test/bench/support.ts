@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -155,6 +156,15 @@ export function startBotProcess(env: Record<string, string>) {
     rss: () => status('VmRSS'),
     /** The highest resident memory so far (the kernel's high-water mark), in bytes. */
     peakRss: () => status('VmHWM'),
+    /** CPU time the bot has used so far (user + system), in milliseconds. */
+    cpuMs: () => {
+      try {
+        const fields = readFileSync(`/proc/${bot.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        return Number.NaN;
+      }
+    },
     async ready(text: string) {
       await until(() => bot.output().stdout.includes(text) || bot.child.exitCode !== null, text, 30_000, 20);
       if (bot.child.exitCode !== null) throw new Error(`the bot exited: ${bot.output().stderr}${bot.output().stdout.slice(-2000)}`);
@@ -171,15 +181,38 @@ export function startBotProcess(env: Record<string, string>) {
   };
 }
 
-/** Sends an HTTP request without the bot, as the floor's calls are made: keep-alive, JSON. */
-export async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<number> {
-  const response = await fetch(url, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * Sends an HTTP request as the floor's calls are made: node's http with kept-alive connections (the bot's
+ * libraries keep theirs alive too), JSON in and out. Gives the status and the parsed answer.
+ */
+export function request(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let json: unknown = null;
+        try {
+          json = text ? JSON.parse(text) : null;
+        } catch {
+          json = text;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  await response.arrayBuffer();
-  return response.status;
+}
+
+/** {@link request}, for the status only. */
+export async function send(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<number> {
+  return (await request(url, method, headers, body)).status;
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
