@@ -19,6 +19,9 @@ import {
 } from 'discord.js';
 import type { AdapterContext } from '../../src/app.js';
 import {
+  checkFileContent,
+  cleanFileName,
+  type DeskLimits,
   findCategory,
   refuse,
   type Actor,
@@ -180,23 +183,27 @@ export class DiscordDesk {
    */
   async storeFiles(
     files: Collection<string, Attachment> | readonly Attachment[] | null | undefined,
-    options: { maxBytes?: number; refuseTooLarge?: boolean } = {},
+    options: { maxBytes?: number; refuseTooLarge?: boolean; checkContent?: DeskLimits } = {},
   ): Promise<StoredAttachment[]> {
     const maxBytes = options.maxBytes ?? MESSAGE_FILE_CAP;
     const list = files ? [...files.values()] : [];
     const stored: StoredAttachment[] = [];
     for (const file of list) {
+      const name = cleanFileName(file.name);
+      const contentType = file.contentType ?? guessContentType(name);
       let bytes: Uint8Array;
       try {
         bytes = await downloadBytes(file.url, { maxBytes });
       } catch (error) {
         if (!(error instanceof FileTooLargeError)) throw error;
-        if (options.refuseTooLarge) refuse({ code: 'invalid_form', problems: [{ field: 'attachments', problem: 'too_large', fileName: file.name, maxBytes }] });
-        this.log.warn({ file: file.name, size: file.size, maxBytes }, 'file over the size cap was not stored');
+        if (options.refuseTooLarge) refuse({ code: 'invalid_form', problems: [{ field: 'attachments', problem: 'too_large', fileName: name, maxBytes }] });
+        this.log.warn({ file: name, size: file.size, maxBytes }, 'file over the size cap was not stored');
         continue;
       }
+      const mismatch = options.checkContent ? checkFileContent(options.checkContent, { name, contentType }, bytes) : null;
+      if (mismatch) refuse({ code: 'invalid_form', problems: [mismatch] });
       const put = await this.context.storage.put(bytes);
-      stored.push({ ...put, name: file.name, contentType: file.contentType ?? guessContentType(file.name), sourceUrl: file.url });
+      stored.push({ ...put, name, contentType, sourceUrl: file.url });
     }
     return stored;
   }

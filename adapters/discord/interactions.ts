@@ -1,9 +1,21 @@
 import { DiscordAPIError, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import { isRefusal, type FieldProblem } from '../../src/core/index.js';
+import { isRefusal, refuse, type FieldProblem } from '../../src/core/index.js';
 import { referenceId } from '../../src/logger.js';
 import { DISCORD_ERRORS, MissingPermissionsError, UserFacingError, type DiscordDesk } from './discord-desk.js';
 import type { StaffCommands } from './staff-commands.js';
 import { onCategoryAutocomplete, onCategoryPicked, onOpenConfirmed, onOpenDropped, onTicketCommand, onTicketForm } from './ticket-form.js';
+
+/** The ticket id a custom id carries; anything but a positive whole number is a ticket that does not exist. */
+function ticketIdOf(value: string | undefined): number {
+  const id = Number(value);
+  if (!value || !/^\d+$/.test(value) || !Number.isSafeInteger(id) || id <= 0) refuse({ code: 'ticket_not_found', reference: String(value ?? '').slice(0, 20) });
+  return id;
+}
+
+/** What a command, button or form this version does not know gets: an answer saying so, never silence. */
+function notInUse(): never {
+  throw new UserFacingError((t) => t.notInUse);
+}
 
 /**
  * Routes every interaction to its handler, by command name or custom id prefix, inside the adapter's one
@@ -42,7 +54,8 @@ export class InteractionRouter {
         tickets: () => (interaction.options.getSubcommand(false) === 'stats' ? staff.onStats(interaction) : staff.onTickets(interaction)),
         transcript: () => staff.onTranscript(interaction),
       };
-      await commands[interaction.commandName]?.();
+      // A command this version does not have (registered by an older one, say) still gets an answer.
+      await (commands[interaction.commandName] ?? notInUse)();
       return;
     }
     if (interaction.isAutocomplete()) {
@@ -55,9 +68,10 @@ export class InteractionRouter {
     const [prefix, action, arg] = 'customId' in interaction ? interaction.customId.split(':') : [];
     if (interaction.isModalSubmit()) {
       if (prefix === 'ticket-form') await onTicketForm(this.dd, interaction);
-      else if (prefix === 'ticket-close') await staff.onCloseModal(interaction, Number(action));
-      else if (prefix === 'ticket-reopen') await staff.onReopenModal(interaction, Number(action));
-      else if (prefix === 'rate-comment') await staff.onRateComment(interaction, Number(action));
+      else if (prefix === 'ticket-close') await staff.onCloseModal(interaction, ticketIdOf(action));
+      else if (prefix === 'ticket-reopen') await staff.onReopenModal(interaction, ticketIdOf(action));
+      else if (prefix === 'rate-comment') await staff.onRateComment(interaction, ticketIdOf(action));
+      else notInUse();
       return;
     }
     if (interaction.isStringSelectMenu() && prefix === 'ticket-category') {
@@ -65,21 +79,27 @@ export class InteractionRouter {
       return;
     }
     if (interaction.isButton()) {
-      const ticketId = Number(arg);
       if (prefix === 'close-confirm') await staff.onConfirmClose(interaction);
       else if (prefix === 'close-cancel') await staff.onCancelClose(interaction);
       else if (prefix === 'ticket-list') await staff.onListPage(interaction);
-      else if (prefix === 'rate') await staff.onRate(interaction, Number(action), Number(arg));
+      else if (prefix === 'rate') await staff.onRate(interaction, ticketIdOf(action), Number(arg));
       else if (prefix === 'ticket-confirm') await onOpenConfirmed(this.dd, interaction);
       else if (prefix === 'ticket-drop') await onOpenDropped(this.dd, interaction);
-      else if (prefix === 'ticket' && Number.isSafeInteger(ticketId) && ticketId > 0) {
-        if (action === 'claim') await staff.onClaim(interaction, ticketId);
-        else if (action === 'resolve') await staff.onResolve(interaction, ticketId);
-        else if (action === 'close') await staff.onCloseButton(interaction, ticketId);
-        else if (action === 'reopen') await staff.onReopenButton(interaction, ticketId);
-        else if (action === 'join') await staff.onJoin(interaction, ticketId);
-      }
+      else if (prefix === 'ticket') {
+        const buttons: Record<string, (ticketId: number) => Promise<void>> = {
+          claim: (id) => staff.onClaim(interaction, id),
+          resolve: (id) => staff.onResolve(interaction, id),
+          close: (id) => staff.onCloseButton(interaction, id),
+          reopen: (id) => staff.onReopenButton(interaction, id),
+          join: (id) => staff.onJoin(interaction, id),
+        };
+        const press = buttons[action ?? ''];
+        if (!press) notInUse();
+        await press(ticketIdOf(arg));
+      } else notInUse();
+      return;
     }
+    if (interaction.isRepliable()) notInUse();
   }
 
   private async fail(interaction: Interaction, error: unknown): Promise<void> {

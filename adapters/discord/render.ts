@@ -21,7 +21,10 @@ const STATUS_COLOR: Record<TicketStatus, number> = { open: 0x2ecc71, pending: 0x
  * allowed_mentions; this keeps the text looking like what was typed.
  */
 export function plain(text: string): string {
-  return escapeMarkdown(text, { maskedLink: true, heading: true, bulletedList: true, numberedList: true, escape: true }).replace(/@(everyone|here)/g, '@\u200b$1');
+  // discord.js escapes only the first of several masked links ([a](…) and [b](…)); escaping every `[` defuses all.
+  return escapeMarkdown(text, { maskedLink: false, heading: true, bulletedList: true, numberedList: true, escape: true })
+    .replace(/\[/g, '\\[')
+    .replace(/@(everyone|here)/g, '@\u200b$1');
 }
 
 export function truncate(text: string, max: number): string {

@@ -91,7 +91,8 @@ export class StaffCommands {
     const standing = await this.dd.service.standingOn(ticket.id, actor);
     if (!may('close', standing)) refuse({ code: 'not_allowed', action: 'close' });
     if (ticket.status === 'closed') refuse({ code: 'invalid_status', action: 'close', status: 'closed' });
-    const reason = interaction.options.getString('reason');
+    // Checked before the confirmation, which repeats it: a reason too long is refused here, by its limit.
+    const reason = this.dd.service.reasonFor(ticket, interaction.options.getString('reason'));
     const nonce = randomBytes(6).toString('hex');
     this.sweep();
     this.pendingCloses.set(nonce, { ticketId: ticket.id, reason, userId: interaction.user.id, expiresAt: Date.now() + CONFIRM_TTL_MS });

@@ -20,7 +20,7 @@ import {
   type ModalSubmitInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import { categoriesOn, findCategory, refuse, suggestArticles, type CategoryConfig, type CleanTicketForm, type DeskConfig, type OpenTicketRequest, type TicketForm } from '../../src/core/index.js';
+import { categoriesOn, findCategory, refuse, suggestArticles, cleanFileName, type CategoryConfig, type CleanTicketForm, type DeskConfig, type OpenTicketRequest, type TicketForm } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import type { DiscordDesk } from './discord-desk.js';
@@ -187,7 +187,7 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     subject: readText(interaction, 'subject'),
     description: readText(interaction, 'description'),
     answers,
-    attachments: uploaded.map((f) => ({ name: f.name, contentType: f.contentType ?? guessContentType(f.name), size: f.size })),
+    attachments: uploaded.map((f) => ({ name: cleanFileName(f.name), contentType: f.contentType ?? guessContentType(f.name), size: f.size })),
   };
   const request = {
     platform: 'discord' as const,
@@ -256,7 +256,7 @@ async function openFromForm(
     throw new Error(`the channel ${clean.category.discord!.channelId} of category ${clean.category.key} is not visible to the bot`);
   }
   dd.checkPermissions(channel, ['ViewChannel', 'CreatePrivateThreads', 'SendMessagesInThreads', 'ManageThreads', 'EmbedLinks', 'AttachFiles', 'AddReactions', 'ReadMessageHistory']);
-  const files = await dd.storeFiles(uploaded, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true });
+  const files = await dd.storeFiles(uploaded, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true, checkContent: desk.limits });
   const opened = await dd.service.openTicket({ ...request, files });
   if (!opened.created) {
     await interaction.editReply({ content: t.alreadyOpened(dd.label(opened.ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(opened.ticket))] });

@@ -180,7 +180,7 @@ export class ConversationEvents {
       await this.sd.service.recordCopy(message.id, { channelId: channel, messageId: ts, purpose: 'mirror' });
     }
     const words = channel === ticket.requesterChannelId ? this.sd.requesterWords(ticket) : this.sd.deskWords(this.sd.deskOf(ticket));
-    await this.sd.uploadFiles(channel, threadTs, message.attachments, words.slack.filesFrom(author.name, message.attachments.length));
+    await this.sd.uploadFiles(channel, threadTs, message.attachments, words.slack.filesFrom(escapeMrkdwn(author.name), message.attachments.length));
   }
 
   private onEdit(event: MessageEvent): Promise<void> | void {

@@ -250,6 +250,26 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   });
 
+  // A button or form this version does not know (from an older version, or a tampered payload) is answered at
+  // once rather than left to Slack's error after 3 seconds. Known ids are left to their own listeners.
+  const knownActions = new Set<string>(Object.values(ACTIONS));
+  const knownViews = new Set<string>([FORM_CALLBACK, SUGGESTIONS_CALLBACK, RATING_CALLBACK, CLOSE_CALLBACK, REOPEN_CALLBACK]);
+  app.action(/.*/, async ({ ack, body, action, respond }) => {
+    const actionId = 'action_id' in action ? String(action.action_id) : '';
+    if (knownActions.has(actionId)) return;
+    await ack();
+    // Link buttons (the suggested articles) send an action too; Slack opens the link itself.
+    if (actionId.startsWith('article_link_') || body.type !== 'block_actions') return;
+    const t = await sd.words(body.user.id, null);
+    if (body.view) return;
+    await respond({ response_type: 'ephemeral', replace_original: false, text: t.notInUse }).catch(() => undefined);
+  });
+  app.view(/.*/, async ({ ack, body, view }) => {
+    if (knownViews.has(view.callback_id)) return;
+    const t = await sd.words(body.user.id, null);
+    await ack({ response_action: 'update', view: notInUseView(t) as never });
+  });
+
   app.error(async (error) => {
     sd.log.error({ err: error }, 'Bolt reported an error');
   });
@@ -298,4 +318,14 @@ function ticketIdOf(value: unknown): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) refuse({ code: 'ticket_not_found', reference: String(value ?? '').slice(0, 20) });
   return id;
+}
+
+/** A modal saying that the form it replaces is no longer in use. */
+function notInUseView(t: Catalog) {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Support' },
+    close: { type: 'plain_text', text: 'OK' },
+    blocks: [{ type: 'section', text: { type: 'plain_text', text: t.notInUse } }],
+  };
 }

@@ -1,6 +1,6 @@
-import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterContext } from '../../src/app.js';
-import { refuse, type Actor, type DeskConfig, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
+import { checkFileContent, cleanFileName, refuse, type Actor, type DeskConfig, type DeskLimits, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
 import { catalog, languageFor, type Catalog } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
 import type { SlackSettings } from '../../src/settings.js';
@@ -35,6 +35,8 @@ interface Person {
 const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
 const PEOPLE_TTL_MS = 10 * 60_000;
 const POSTED_MEMORY = 20_000;
+/** How long a Slack request may go unanswered by every listener before the bot refuses it (Slack waits 3 s). */
+const UNHANDLED_REQUEST_MS = 2500;
 
 /** Failures worth one more try: Slack's server errors and broken connections, never a refusal (`ok: false`). */
 function isPassingFailure(error: unknown): boolean {
@@ -93,7 +95,21 @@ export class SlackDesk {
       this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
       this.app = new App({ token: settings.botToken, receiver: this.socketReceiver, socketMode: true, clientOptions, logger });
     } else {
-      this.app = new App({ token: settings.botToken, signingSecret: settings.signingSecret!, clientOptions, logger });
+      const receiver = new HTTPReceiver({
+        signingSecret: settings.signingSecret!,
+        logger,
+        // A request no listener answers (a payload Bolt cannot type, say) gets a 400 before Slack's 3 seconds
+        // run out, rather than a 404 after them; listeners answer far sooner than this.
+        unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_MS,
+        unhandledRequestHandler: ({ response }) => {
+          context.logger.warn('a Slack request no listener answered was refused');
+          if (!response.headersSent) {
+            response.writeHead(400);
+            response.end();
+          }
+        },
+      });
+      this.app = new App({ token: settings.botToken, receiver, clientOptions, logger });
     }
   }
 
@@ -203,12 +219,12 @@ export class SlackDesk {
   }
 
   /** Downloads Slack files with the bot token and stores their bytes; files over the cap are skipped or refused. */
-  async storeFiles(files: readonly SlackFile[] | undefined, options: { maxBytes?: number; refuseTooLarge?: boolean } = {}): Promise<StoredAttachment[]> {
+  async storeFiles(files: readonly SlackFile[] | undefined, options: { maxBytes?: number; refuseTooLarge?: boolean; checkContent?: DeskLimits } = {}): Promise<StoredAttachment[]> {
     const maxBytes = options.maxBytes ?? MESSAGE_FILE_CAP;
     const stored: StoredAttachment[] = [];
     for (const file of files ?? []) {
       const url = file.url_private_download ?? file.url_private;
-      const name = file.name ?? file.title ?? file.id;
+      const name = cleanFileName(file.name ?? file.title ?? file.id);
       if (!url) continue;
       let bytes: Uint8Array;
       try {
@@ -219,8 +235,11 @@ export class SlackDesk {
         this.log.warn({ file: name, maxBytes }, 'file over the size cap was not stored');
         continue;
       }
+      const contentType = file.mimetype || guessContentType(name);
+      const mismatch = options.checkContent ? checkFileContent(options.checkContent, { name, contentType }, bytes) : null;
+      if (mismatch) refuse({ code: 'invalid_form', problems: [mismatch] });
       const put = await this.context.storage.put(bytes);
-      stored.push({ ...put, name, contentType: file.mimetype || guessContentType(name), sourceUrl: url });
+      stored.push({ ...put, name, contentType, sourceUrl: url });
     }
     return stored;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  cleanFileName,
   categoriesOn,
   findCategory,
   type DeskConfig,
@@ -95,23 +96,29 @@ export class SlackTicketForm {
     await this.sd.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: ticketFormView(t, desk, category, metadata) as never });
   }
 
-  /** Reads the submitted form. */
+  /** Reads the submitted form. A value of the wrong type (a tampered payload) reads as empty, never as a crash. */
   read(view: SubmittedView): { form: TicketForm; files: SlackFile[]; sourceKey: string } {
     const values = view.state.values;
     const metadata = metadataOf(view);
-    const categoryKey = values.category?.[ACTIONS.category]?.selected_option?.value ?? metadata.c;
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const categoryKey = text(values.category?.[ACTIONS.category]?.selected_option?.value) || (typeof metadata.c === 'string' ? metadata.c : null);
     const answers: Record<string, string> = {};
     for (const [blockId, block] of Object.entries(values)) {
-      if (blockId.startsWith('q_')) answers[blockId.slice(2)] = block.answer?.value ?? '';
+      if (blockId.startsWith('q_')) answers[blockId.slice(2)] = text(block.answer?.value);
     }
-    const files = values.files?.files?.files ?? [];
+    const listed: unknown = values.files?.files?.files;
+    const files = (Array.isArray(listed) ? listed : []).filter((f): f is SlackFile => typeof f === 'object' && f !== null && typeof (f as SlackFile).id === 'string');
     return {
       form: {
         categoryKey,
-        subject: values.subject?.subject?.value ?? '',
-        description: values.description?.description?.value ?? '',
+        subject: text(values.subject?.subject?.value),
+        description: text(values.description?.description?.value),
         answers,
-        attachments: files.map((f) => ({ name: f.name ?? f.title ?? f.id, contentType: f.mimetype ?? 'application/octet-stream', size: f.size ?? 0 })),
+        attachments: files.map((f) => ({
+          name: cleanFileName(text(f.name) || text(f.title) || f.id),
+          contentType: text(f.mimetype) || 'application/octet-stream',
+          size: typeof f.size === 'number' ? f.size : 0,
+        })),
       },
       files,
       sourceKey: `slack:view:${view.id}`,
@@ -141,7 +148,7 @@ export class SlackTicketForm {
   async submit(teamId: string, userId: string, read: ReturnType<SlackTicketForm['read']>): Promise<OpenedTicket | null> {
     const desk = this.sd.deskForTeam(teamId);
     const requester = await this.sd.actor(userId);
-    const files = await this.sd.storeFiles(read.files, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true });
+    const files = await this.sd.storeFiles(read.files, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true, checkContent: desk.limits });
     const opened = await this.sd.service.openTicket({ platform: 'slack', workspaceId: teamId, requester, form: read.form, files, sourceKey: read.sourceKey });
     if (!opened.created) return opened;
     try {
@@ -190,7 +197,7 @@ export class SlackTicketForm {
       this.sd.index(ticket.id, ticket);
     }
     if (uploadFiles) {
-      await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(ticket.requesterName, openingMessage.attachments.length));
+      await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(escapeMrkdwn(ticket.requesterName), openingMessage.attachments.length));
     }
     await this.sd.showStatus(ticket, null);
     if (opened.answerExpectedAt) {

@@ -75,6 +75,68 @@ export function contentTypeAllowed(allowed: readonly string[], contentType: stri
   });
 }
 
+/** The longest file name kept (the attachments table's name column holds 255 characters). */
+export const MAX_FILE_NAME = 255;
+
+/**
+ * A file name as the bot keeps and shows it: the last part of a path only (no `../`, no folders), without control
+ * or invisible characters (a right-to-left override would show `invoice\u202egnp.exe` as `invoiceexe.png`),
+ * trailing dots and spaces trimmed, cut to {@link MAX_FILE_NAME} characters keeping its extension. A name with
+ * nothing left becomes `file`. The bytes are stored under their SHA-256 whatever the name.
+ */
+export function cleanFileName(name: string): string {
+  const base = name.normalize('NFC').replace(CONTROL, '').replace(INVISIBLE, '').replace(/[\t\n]/g, ' ').split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const trimmed = base.trim().replace(/[. ]+$/, '');
+  if (!trimmed || /^\.+$/.test(trimmed)) return 'file';
+  const chars = [...trimmed];
+  if (chars.length <= MAX_FILE_NAME) return trimmed;
+  const extension = /\.[^.]{1,16}$/.exec(trimmed)?.[0] ?? '';
+  return chars.slice(0, MAX_FILE_NAME - [...extension].length).join('') + extension;
+}
+
+/** Content types recognised from a file's first bytes. Executables are named as such whatever they claim. */
+const SIGNATURES: Array<{ type: string; matches: (b: Uint8Array) => boolean }> = [
+  { type: 'image/png', matches: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  { type: 'image/jpeg', matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  { type: 'image/gif', matches: (b) => startsWith(b, [0x47, 0x49, 0x46, 0x38]) },
+  { type: 'image/webp', matches: (b) => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b.subarray(8), [0x57, 0x45, 0x42, 0x50]) },
+  { type: 'application/pdf', matches: (b) => startsWith(b, [0x25, 0x50, 0x44, 0x46, 0x2d]) },
+  { type: 'application/zip', matches: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) },
+  { type: 'application/x-msdownload', matches: (b) => startsWith(b, [0x4d, 0x5a]) },
+  { type: 'application/x-elf', matches: (b) => startsWith(b, [0x7f, 0x45, 0x4c, 0x46]) },
+  { type: 'application/x-mach-binary', matches: (b) => [0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(readUint32(b)) },
+];
+const EXECUTABLES = new Set(['application/x-msdownload', 'application/x-elf', 'application/x-mach-binary']);
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
+}
+
+function readUint32(bytes: Uint8Array): number {
+  return bytes.length < 4 ? 0 : ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
+/** The content type a file's first bytes show, when they match a known signature. */
+export function sniffContentType(bytes: Uint8Array): string | null {
+  return SIGNATURES.find((s) => s.matches(bytes))?.type ?? null;
+}
+
+/**
+ * Checks a form file's bytes against what it claims: refused when its content is of a type the desk does not
+ * allow (whatever its name and declared type), or is a program disguised as something else.
+ */
+export function checkFileContent(limits: DeskLimits, file: { name: string; contentType: string }, bytes: Uint8Array): FieldProblem | null {
+  const actual = sniffContentType(bytes);
+  if (!actual) return null;
+  const declared = (file.contentType || 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+  if (actual === declared) return null;
+  const disguised = EXECUTABLES.has(actual) && !EXECUTABLES.has(declared);
+  if (disguised || !contentTypeAllowed(limits.allowedContentTypes, actual)) {
+    return { field: 'attachments', problem: 'content_mismatch', fileName: file.name, contentType: declared, actualType: actual };
+  }
+  return null;
+}
+
 export function checkAttachments(limits: DeskLimits, files: readonly AttachmentMeta[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (files.length > limits.maxAttachments) {

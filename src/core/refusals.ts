@@ -12,7 +12,8 @@ export type FieldProblem =
   | { field: 'attachments'; problem: 'too_many'; max: number }
   | { field: 'attachments'; problem: 'too_large'; fileName: string; maxBytes: number }
   | { field: 'attachments'; problem: 'type_not_allowed'; fileName: string; contentType: string; allowed: readonly string[] }
-  | { field: 'attachments'; problem: 'empty_file'; fileName: string };
+  | { field: 'attachments'; problem: 'empty_file'; fileName: string }
+  | { field: 'attachments'; problem: 'content_mismatch'; fileName: string; contentType: string; actualType: string };
 
 /** What a user can try to do to a ticket; used to say which action was refused. */
 export type TicketAction =

@@ -957,6 +957,7 @@ export class TicketService {
   }
 
   private async load(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket> {
+    if (!Number.isSafeInteger(ticketId) || ticketId <= 0) refuse({ code: 'ticket_not_found', reference: String(ticketId).slice(0, 20) });
     return (await tx.findTicketById(ticketId, { forUpdate })) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId) });
   }
 
@@ -969,6 +970,11 @@ export class TicketService {
 
   private refuseIfClosed(ticket: Ticket, action: TicketAction): void {
     if (ticket.status === 'closed') refuse({ code: 'invalid_status', action, status: 'closed' });
+  }
+
+  /** A close or reopen reason as it will be stored, refused when too long: adapters check it before confirming. */
+  reasonFor(ticket: Ticket, reason: string | null | undefined): string | null {
+    return this.checkReason(this.deskOf(ticket), reason);
   }
 
   private checkReason(desk: DeskConfig, reason: string | null | undefined): string | null {

@@ -63,6 +63,8 @@ export const en = {
         return `"${p.fileName}" (${p.contentType}) is not an allowed file type. Allowed: ${list(p.allowed)}.`;
       case 'empty_file':
         return `"${p.fileName}" is empty.`;
+      case 'content_mismatch':
+        return `"${p.fileName}" is not what it claims to be (${p.contentType}): its content is ${p.actualType}. Please send the original file.`;
     }
   },
 
@@ -128,6 +130,7 @@ export const en = {
     }
   },
 
+  notInUse: 'This command, button or form is no longer in use (it may come from an older version of the bot). Use /ticket to open a ticket, or ask the support team.',
   internalError: (ref: string) => `Something went wrong on our side. Please try again; if it keeps happening, give this reference to an administrator: ${ref}.`,
   missingPermission: (what: string, ref: string) =>
     `I can't do that here: I am missing the "${what}" permission in this channel. An administrator can fix the bot's permissions (reference ${ref}).`,

@@ -54,6 +54,8 @@ export const fr: Catalog = {
         return `« ${p.fileName} » (${p.contentType}) n'est pas un type de fichier accepté. Acceptés : ${list(p.allowed)}.`;
       case 'empty_file':
         return `« ${p.fileName} » est vide.`;
+      case 'content_mismatch':
+        return `« ${p.fileName} » n'est pas ce qu'il prétend être (${p.contentType}) : son contenu est ${p.actualType}. Envoyez le fichier d'origine.`;
     }
   },
 
@@ -119,6 +121,7 @@ export const fr: Catalog = {
     }
   },
 
+  notInUse: "Cette commande, ce bouton ou ce formulaire n'est plus utilisé (il vient peut-être d'une ancienne version du bot). Utilisez /ticket pour ouvrir un ticket, ou demandez à l'équipe de support.",
   internalError: (ref) => `Un problème est survenu de notre côté. Réessayez ; si cela persiste, donnez cette référence à un administrateur : ${ref}.`,
   missingPermission: (what, ref) =>
     `Je ne peux pas le faire ici : il me manque la permission « ${what} » dans ce salon. Un administrateur peut corriger les permissions du bot (référence ${ref}).`,

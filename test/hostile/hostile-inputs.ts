@@ -495,7 +495,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "'/legacy-status', a command an older version registered and this one no longer handles",
     expected: 'answered within 3 s with an ephemeral note that the command is not available; nothing else happens',
-    knownBug: 'no answer at all: the router ignores unknown command names, so Discord shows "The application did not respond"',
     async run(world) {
       await discordRest(world, 'POST', `/applications/${world.discord.applicationId}/guilds/${world.seed.guildId}/commands`, { name: 'legacy-status', description: 'From an older version', type: 1 });
       const handle = world.discord.slashCommand({ channelId: world.seed.channels.general, user: member(world), name: 'legacy-status' });
@@ -509,7 +508,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "form submission whose modal custom_id is unknown ('survey:1')",
     expected: "answered within 3 s: the form is not recognised (expired or from an older version), use /ticket again; no ticket",
-    knownBug: 'no answer: modal submits with an unknown custom_id prefix are dropped by the router, Discord shows "Something went wrong"',
     async run(world) {
       const user = member(world);
       const before = await discordSnapshot(world);
@@ -542,7 +540,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "Close button whose custom_id carries a non-number ticket id ('ticket:close:abc')",
     expected: `answered: 'There is no ticket "abc" here…'; nothing changes`,
-    knownBug: 'no answer: the router drops buttons whose id is not a safe positive integer, Discord shows "This interaction failed"',
     async run(world) {
       const attacker = member(world);
       const own = await openTicket(world, { user: attacker, subject: 'Non-number id' });
@@ -556,7 +553,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "Claim button whose custom_id carries a huge ticket id ('ticket:claim:99999999999999999999'), pressed by an agent",
     expected: `answered: 'There is no ticket "99999999999999999999" here…'; nothing claimed`,
-    knownBug: 'no answer: the id is not a safe integer, so the router drops the click silently',
     async run(world) {
       const own = await openTicket(world, { user: member(world), subject: 'Huge id' });
       const planted = await plantButtons(world, own.threadId, ['ticket:claim:99999999999999999999']);
@@ -570,7 +566,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "button with an unknown action on one's own ticket ('ticket:explode:<own id>')",
     expected: 'answered within 3 s: this button is not (or no longer) in use; the ticket is unchanged',
-    knownBug: 'no answer: unknown actions fall through the router, Discord shows "This interaction failed"',
     async run(world) {
       const attacker = member(world);
       const own = await openTicket(world, { user: attacker, subject: 'Unknown action' });
@@ -604,7 +599,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "close-reason form whose custom_id carries a non-number ticket id ('ticket-close:abc')",
     expected: `refused: 'There is no ticket "abc" here…'; nothing logged as an error`,
-    knownBug: "'Something went wrong … reference XXXXXXXX', log 'interaction failed' QueryFailedError 'no such column: NaN' (with the store being reworked: 'There is no ticket \"NaN\" here')",
     async run(world) {
       const attacker = member(world);
       const own = await openTicket(world, { user: attacker, subject: 'NaN close form' });
@@ -736,7 +730,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "description and order answer with two markdown links each: '[x](javascript:alert(1)) and [login](https://evil.example)'",
     expected: "the card shows every link escaped (\\[x](…), \\[login](…)): no clickable masked link in the bot's card",
-    knownBug: "only the first link is escaped: the card's description and answer field show '\\[x](javascript:alert(1)) and [login](https://evil.example)', a live 'login' link to evil.example in the bot's own card",
     async run(world) {
       const twoLinks = `see [x](javascript:alert(1)) and ${EVIL_LINK}`;
       const opened = await openTicket(world, { user: member(world), subject: 'Two links', description: `Please ${twoLinks} now.`, answers: { order: twoLinks } });
@@ -894,7 +887,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "form file with a 300-character name ('aaa…a.txt')",
     expected: 'accepted; the name is cut to fit the 255-character name column (PostgreSQL refuses longer), extension kept; bytes under their SHA-256',
-    knownBug: 'the 304-character name is stored as is in attachments.name, a varchar(255): sqlite takes it, PostgreSQL would fail the insert and the ticket would not open',
     async run(world) {
       const opened = await discordTicketWithFiles(world, [{ name: `${'a'.repeat(300)}.txt`, contentType: 'text/plain', bytes: Buffer.from('long name') }], 'Long file name');
       expectOnlyHashNamedFiles(world);
@@ -910,7 +902,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "form file 'photo.png' whose bytes are a Windows executable (MZ header), declared image/png",
     expected: `refused: '"photo.png" is not a PNG image' (or a like message naming the file); no ticket, nothing re-uploaded`,
-    knownBug: 'accepted: the ticket opens and the executable is stored and re-uploaded into the thread as photo.png (image/png); the type is taken from the upload, the bytes are never checked',
     async run(world) {
       const before = await discordSnapshot(world);
       const submit = await sendDiscordForm(world, member(world), {}, { files: [{ name: 'photo.png', contentType: 'image/png', bytes: EXE }] });
@@ -955,7 +946,6 @@ const discordRows: DiscordRow[] = [
     platform: 'discord',
     input: "/close with a 10,000-character reason from a tampered client (the option allows 500)",
     expected: "refused: 'The reason is too long: at most 500 characters.'; the ticket stays open; nothing logged as an error",
-    knownBug: "'Something went wrong … reference XXXXXXXX': the confirmation echoes the whole reason, Discord refuses the reply (50035 content over 2000), log 'interaction failed'",
     async run(world) {
       const requester = member(world);
       const opened = await openTicket(world, { user: requester, subject: 'Long reason' });
@@ -1119,7 +1109,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: 'view_submission with values of the wrong type: subject a number, description an object, steps an array',
     expected: "errors naming the fields (e.g. 'Subject is required.'); no ticket; nothing logged as an error",
-    knownBug: "'Something went wrong on our side … reference XXXXXXXX' under Subject; log 'could not check a Slack ticket form' TypeError: text.normalize is not a function",
     async run(world) {
       const payload = await refusedForm(world, slackMember(world));
       const values = payload.view.state.values;
@@ -1141,7 +1130,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "block_actions for an unknown action_id ('ticket_explode') on the requester's own card",
     expected: 'acknowledged within 3 s (HTTP 200) and the user told the button is not in use; nothing changes',
-    knownBug: "Bolt finds no listener and never acks: HTTP 404 after 3 s, log 'An incoming event was not acknowledged within 3 seconds'; Slack shows the user an error",
     async run(world) {
       const user = slackMember(world);
       const opened = await openSlackTicket(world, { user, subject: 'Unknown button' });
@@ -1158,7 +1146,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "view_submission for an unknown callback_id ('legacy_survey')",
     expected: 'acknowledged within 3 s with a clear word in the modal (form expired, use /ticket again); no ticket',
-    knownBug: "no listener: HTTP 404 after 3 s, log 'An incoming event was not acknowledged within 3 seconds'; the user sees Slack's generic error",
     async run(world) {
       const payload = await refusedForm(world, slackMember(world));
       payload.view.callback_id = 'legacy_survey';
@@ -1206,7 +1193,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: 'signed event_callback envelope with no event at all',
     expected: 'refused at once (a 4xx within 3 s); nothing stored or posted; no error logged',
-    knownBug: "Bolt cannot route it ('Could not determine the type of an incoming event') and never answers: HTTP 404 after 3 s and an error-level log 'An incoming event was not acknowledged within 3 seconds'",
     async run(world) {
       const calls = world.slack.calls.length;
       const mark = world.logs.lines.length;
@@ -1514,7 +1500,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "a requester whose display name is '<!channel> <http://evil.example|click>' opens a ticket with a file",
     expected: "the 'X sent 1 file.' comment in the staff thread shows the name escaped: no @channel, no link",
-    knownBug: "initial_comment '<!channel> <http://evil.example|click> sent 1 file.' goes out raw: it notifies the whole staff channel and shows a live link",
     async run(world) {
       const mark = world.slack.calls.length;
       const opened = await openSlackTicket(world, {
@@ -1557,7 +1542,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "form file 'invoice\\u202egnp.exe' (a real PNG, declared image/png)",
     expected: "accepted; stored and re-uploaded without the override ('invoicegnp.exe'), so staff never see 'invoiceexe.png'",
-    knownBug: "the name is kept verbatim: stored and re-uploaded to the staff thread as 'invoice\\u202egnp.exe', which Slack displays as 'invoiceexe.png'",
     async run(world) {
       const user = slackMember(world);
       const payload = await refusedForm(world, user, [{ name: 'invoice\u202egnp.exe', data: PNG, mimetype: 'image/png' }]);
@@ -1579,7 +1563,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "form files '../../etc/passwd', '..\\\\..\\\\win.ini' and '/etc/shadow'",
     expected: "bytes only under attachments/<sha256> (nothing written elsewhere); names stored and shown as 'passwd', 'win.ini', 'shadow'",
-    knownBug: "bytes are stored safely, but the names are kept verbatim: the database and the staff thread's re-upload say '../../etc/passwd', '..\\..\\win.ini', '/etc/shadow'",
     async run(world) {
       const files = [
         { name: '../../etc/passwd', data: Buffer.from('root:x:0:0'), mimetype: 'text/plain' },
@@ -1598,7 +1581,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "form files 'report\\u0000.txt' and '...'",
     expected: "stored and shown as 'report.txt' and a neutral name (not '...'); bytes under their SHA-256",
-    knownBug: "names kept verbatim: 'report\\u0000.txt' (NUL in the database and the re-upload) and '...'",
     async run(world) {
       const user = slackMember(world);
       const payload = await refusedForm(world, user, [
@@ -1622,7 +1604,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "form file with a 300-character name ('aaa…a.txt')",
     expected: 'accepted; the name is cut to fit the 255-character name column (PostgreSQL refuses longer), extension kept',
-    knownBug: 'the 304-character name is stored and re-uploaded as is; attachments.name is a varchar(255): sqlite takes it, PostgreSQL would fail the insert and the ticket would not open',
     async run(world) {
       const opened = await slackTicketWithFiles(world, [{ name: `${'a'.repeat(300)}.txt`, data: 'long name', mimetype: 'text/plain' }], 'Long file name');
       expectOnlyHashNamedFiles(world);
@@ -1638,7 +1619,6 @@ const slackRows: SlackRow[] = [
     platform: 'slack',
     input: "form file 'photo.png' whose bytes are a Windows executable (MZ header), declared image/png",
     expected: `refused: '"photo.png" is not a PNG image' (or a like message naming the file, in the form or by DM); no ticket`,
-    knownBug: 'accepted: the ticket opens and the executable is stored and re-uploaded into the staff thread as photo.png; the declared mimetype is trusted, the bytes never checked',
     async run(world) {
       const user = slackMember(world);
       const before = await ticketCount(world);
