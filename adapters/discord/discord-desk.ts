@@ -37,6 +37,7 @@ import { referenceId } from '../../src/logger.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { settleAll } from '../../src/util/settle-all.js';
 import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
 import type { PendingForm } from './ticket-form.js';
 import { cardButtons, cardEmbed, categoryName, ids, linkButton, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
@@ -230,8 +231,10 @@ export class DiscordDesk {
   /** Shows the ticket's status as exactly one bot reaction on its card: the old one off, the new one on. */
   async showStatus(ticket: Ticket, previous: TicketStatus | null): Promise<void> {
     if (!ticket.threadId || !ticket.cardMessageId) return;
-    if (previous && previous !== ticket.status) await this.reaction('delete', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[previous]);
-    await this.reaction('put', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[ticket.status]);
+    await settleAll([
+      ...(previous && previous !== ticket.status ? [this.reaction('delete', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[previous])] : []),
+      this.reaction('put', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[ticket.status]),
+    ]);
   }
 
   /** Redraws the card with the ticket's current state. */

@@ -1,5 +1,5 @@
-import { EmbedBuilder, MessageType, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
-import { isRefusal, type RecordedMessage } from '../../src/core/index.js';
+import { DiscordAPIError, EmbedBuilder, MessageType, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
+import { isRefusal, type Ticket, type TicketMessage } from '../../src/core/index.js';
 import { ReadBack } from '../../src/util/read-back.js';
 import type { DiscordDesk } from './discord-desk.js';
 import { linkButton, truncate } from './render.js';
@@ -37,7 +37,9 @@ export class ThreadEvents {
       // A message that could not be stored is read back with every message after it, in order.
       if (this.readBack.has(ticketId)) return;
       try {
-        await this.store(ticketId, message);
+        // Discord refusing a call for good (4xx) is logged, the message kept; anything else (the database, a
+        // server error that outlasted the retries) has the thread read back later.
+        await this.keptIfRefused(ticketId, () => this.store(ticketId, message));
       } catch (error) {
         if (isRefusal(error)) throw error;
         this.readBack.failed(ticketId, error);
@@ -61,9 +63,9 @@ export class ThreadEvents {
     let found = 0;
     for (const space of await this.dd.service.spacesOn('discord')) {
       if (space.status === 'closed' || !space.threadId || !space.cardMessageId) continue;
-      const { ticketId, threadId, cardMessageId } = space;
+      const { ticketId } = space;
       found += await this.dd.queue.run(`ticket:${ticketId}`, () =>
-        this.readThread(ticketId, threadId, cardMessageId).catch((error: unknown) => {
+        this.readTicket(ticketId).catch((error: unknown) => {
           this.readBack.failed(ticketId, error);
           return 0;
         }),
@@ -73,11 +75,32 @@ export class ThreadEvents {
     return found;
   }
 
-  /** Reads back one ticket's thread (run on the ticket's queue). */
+  /**
+   * Reads back one ticket (run on the ticket's queue): first the staff answers stored without their DM to the
+   * requester (it failed, or the bot stopped right after storing them), then the thread's unread messages.
+   */
   private async readTicket(ticketId: number): Promise<number> {
     const ticket = await this.dd.service.ticketById(ticketId);
     if (ticket.status === 'closed' || !ticket.threadId || !ticket.cardMessageId) return 0;
-    return this.readThread(ticket.id, ticket.threadId, ticket.cardMessageId);
+    let handled = 0;
+    if (this.dd.deskOf(ticket).discord?.dmRequester) {
+      for (const message of await this.dd.service.uncopiedMessages(ticket, 'notification', ['agent'])) {
+        const avatar = this.dd.client.users.cache.get(message.authorId)?.displayAvatarURL() ?? null;
+        await this.keptIfRefused(ticket.id, () => this.mirrorToRequester(ticket, message, avatar));
+        handled++;
+      }
+    }
+    return handled + (await this.readThread(ticket.id, ticket.threadId, ticket.cardMessageId));
+  }
+
+  /** Runs a step; a call Discord refuses for good (4xx) is logged and what follows goes on. */
+  private async keptIfRefused(ticketId: number, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError) || error.status >= 500) throw error;
+      this.dd.log.warn({ err: error, ticketId }, 'Discord refused a call for a ticket message; the message is kept');
+    }
   }
 
   /** Stores the thread's messages after the last one stored (or the card), oldest first. */
@@ -91,7 +114,7 @@ export class ThreadEvents {
       const oldestFirst = [...page.values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       for (const message of oldestFirst) {
         if (message.author.id !== this.dd.client.user?.id && STORED_TYPES.has(message.type)) {
-          await this.store(ticketId, message);
+          await this.keptIfRefused(ticketId, () => this.store(ticketId, message));
           handled++;
         }
         after = message.id;
@@ -119,24 +142,23 @@ export class ThreadEvents {
       at: message.createdAt,
     });
     if (recorded.duplicate) return;
-    if (recorded.role === 'agent') await this.mirrorToRequester(recorded, message);
+    if (recorded.role === 'agent') await this.mirrorToRequester(recorded.ticket, recorded.message, message.author.displayAvatarURL());
     // The status shows after the answer reached the requester: a failing reaction must not hold it back.
     if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
   }
 
   /** A staff answer, sent to the requester by DM: who answered, what, the files, and a link back. */
-  private async mirrorToRequester(recorded: RecordedMessage, message: Message): Promise<void> {
-    const { ticket } = recorded;
+  private async mirrorToRequester(ticket: Ticket, answer: TicketMessage, avatarUrl: string | null): Promise<void> {
     if (!this.dd.deskOf(ticket).discord?.dmRequester) return;
     const t = this.dd.requesterWords(ticket);
     await this.dd.dmRequester(
       ticket,
       {
-        embeds: [replyEmbed(t.dm.reply(this.dd.label(ticket), recorded.message.authorName), recorded.message.body, message.author.displayAvatarURL(), t.dm.replyFooter)],
-        files: await this.dd.filesFor(recorded.message.attachments),
-        components: [linkButton(t.openTicketButton, this.dd.ticketUrl(ticket, message.id))],
+        embeds: [replyEmbed(t.dm.reply(this.dd.label(ticket), answer.authorName), answer.body, avatarUrl, t.dm.replyFooter)],
+        files: await this.dd.filesFor(answer.attachments),
+        components: [linkButton(t.openTicketButton, this.dd.ticketUrl(ticket, answer.messageId ?? undefined))],
       },
-      recorded.message,
+      answer,
     );
   }
 

@@ -3,6 +3,7 @@ import { ticketTranscript } from '../../src/transcripts/index.js';
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { settleAll } from '../../src/util/settle-all.js';
 import { StatusDisplay } from '../../src/util/status-display.js';
 import type { DiscordDesk } from './discord-desk.js';
 import { categoryName, ids, linkButton, plain } from './render.js';
@@ -22,10 +23,7 @@ export class TicketUpdates implements TicketNotifier {
   private readonly display: StatusDisplay;
 
   constructor(private readonly dd: DiscordDesk) {
-    this.display = new StatusDisplay(dd.queue, dd.service, async (ticket, shown) => {
-      await dd.showStatus(ticket, shown);
-      await dd.refreshCard(ticket);
-    }, (error, ticketId) => dd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
+    this.display = new StatusDisplay(dd.queue, dd.service, (ticket, shown) => settleAll([dd.showStatus(ticket, shown), dd.refreshCard(ticket)]), (error, ticketId) => dd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
   }
 
   private words(ticket: Ticket) {

@@ -1,7 +1,7 @@
 import { isRefusal, type RecordedMessage } from '../../src/core/index.js';
 import { ReadBack } from '../../src/util/read-back.js';
 import { defuseBroadcasts, escapeMrkdwn } from './mrkdwn.js';
-import type { Side, SlackDesk, SlackFile } from './slack-desk.js';
+import { isSlackRefusal, type Side, type SlackDesk, type SlackFile } from './slack-desk.js';
 import type { TicketUpdates } from './ticket-updates.js';
 
 /** The parts of Slack `message` events this adapter reads. */
@@ -62,7 +62,9 @@ export class ConversationEvents {
       // A message that could not be stored is read back with every message after it, in order.
       if (this.readBack.has(space.ticketId)) return;
       try {
-        await this.onMessage(space.ticketId, space.side, event, eventId);
+        // Slack refusing a call for good (an archived channel, say) is logged, the message kept; anything else
+        // (the database, a server error that outlasted the retries) has the conversation read back later.
+        await this.keptIfRefused(space.ticketId, () => this.onMessage(space.ticketId, space.side, event, eventId));
       } catch (error) {
         if (isRefusal(error)) throw error;
         this.readBack.failed(space.ticketId, error);
@@ -105,6 +107,14 @@ export class ConversationEvents {
       ['staff', ticket.channelId, ticket.threadId],
       ['requester', ticket.requesterChannelId, ticket.requesterThreadId],
     ];
+    // Stored messages whose mirror is missing (it failed, or the bot stopped right after storing them) first.
+    let handled = 0;
+    for (const message of await this.sd.service.uncopiedMessages(ticket, 'mirror', ['requester', 'participant', 'agent'])) {
+      const toStaff = message.channelId === ticket.requesterChannelId;
+      if (!toStaff && message.authorRole !== 'agent') continue;
+      await this.keptIfRefused(ticket.id, () => this.mirror({ ticket, message }, toStaff ? ticket.channelId : ticket.requesterChannelId, toStaff ? ticket.threadId : ticket.requesterThreadId));
+      handled++;
+    }
     // Anything written while away is later than the ticket's last change, give or take a minute of clocks.
     const oldest = String(Math.floor(ticket.updatedAt.getTime() / 1000) - 60);
     const missed: Array<{ side: Side; event: MessageEvent }> = [];
@@ -122,8 +132,18 @@ export class ConversationEvents {
       } while (cursor);
     }
     missed.sort((a, b) => Number(a.event.ts) - Number(b.event.ts));
-    for (const { side, event } of missed) await this.onMessage(ticket.id, side, event, undefined);
-    return missed.length;
+    for (const { side, event } of missed) await this.keptIfRefused(ticket.id, () => this.onMessage(ticket.id, side, event, undefined));
+    return handled + missed.length;
+  }
+
+  /** Runs a step of a read-back; a call Slack refuses for good is logged and the read-back goes on. */
+  private async keptIfRefused(ticketId: number, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!isSlackRefusal(error)) throw error;
+      this.sd.log.warn({ err: error, ticketId }, 'Slack refused a call for a ticket message; the message is kept');
+    }
   }
 
   /** Stops retrying read-backs (at shutdown). */
@@ -171,7 +191,7 @@ export class ConversationEvents {
   }
 
   /** Posts a copy of a message in the ticket's other space, as its author, with its files. */
-  private async mirror(recorded: RecordedMessage, channel: string | null, threadTs: string | null): Promise<void> {
+  private async mirror(recorded: Pick<RecordedMessage, 'message' | 'ticket'>, channel: string | null, threadTs: string | null): Promise<void> {
     if (!channel || !threadTs) return;
     const { message, ticket } = recorded;
     const author = await this.sd.person(message.authorId);

@@ -7,6 +7,7 @@ import type { SlackSettings } from '../../src/settings.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { settleAll } from '../../src/util/settle-all.js';
 import { withRetries } from '../../src/util/retry.js';
 import { requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -37,6 +38,11 @@ const PEOPLE_TTL_MS = 10 * 60_000;
 const POSTED_MEMORY = 20_000;
 /** How long a Slack request may go unanswered by every listener before the bot refuses it (Slack waits 3 s). */
 const UNHANDLED_REQUEST_MS = 2500;
+
+/** Slack answered `ok: false` (channel_not_found, is_archived, …): a refusal that trying again will not change. */
+export function isSlackRefusal(error: unknown): boolean {
+  return (error as { code?: string }).code === webApi.ErrorCode.PlatformError;
+}
 
 /** Failures worth one more try: Slack's server errors and broken connections, never a refusal (`ok: false`). */
 function isPassingFailure(error: unknown): boolean {
@@ -302,30 +308,40 @@ export class SlackDesk {
       [ticket.channelId, ticket.threadId],
       [ticket.requesterChannelId, ticket.requesterThreadId],
     ] as const;
-    for (const [channel, ts] of roots) {
-      if (!channel || !ts) continue;
-      if (previous && previous !== ticket.status) await this.reaction('remove', channel, ts, STATUS_REACTION[previous]);
-      await this.reaction('add', channel, ts, STATUS_REACTION[ticket.status]);
-    }
+    // Both roots, and on each the old reaction off and the new one on, side by side: nothing orders them.
+    await settleAll(
+      roots.flatMap(([channel, ts]) =>
+        !channel || !ts
+          ? []
+          : [
+              ...(previous && previous !== ticket.status ? [this.reaction('remove', channel, ts, STATUS_REACTION[previous])] : []),
+              this.reaction('add', channel, ts, STATUS_REACTION[ticket.status]),
+            ],
+      ),
+    );
   }
 
   /** Redraws both cards with the ticket's current state. */
   async refreshCards(ticket: Ticket): Promise<void> {
     const desk = this.deskOf(ticket);
     const label = this.label(ticket);
+    const updates: Array<Promise<unknown>> = [];
     if (ticket.channelId && ticket.threadId) {
-      await this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never }));
+      updates.push(this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never })));
     }
     if (ticket.requesterChannelId && ticket.requesterThreadId) {
-      await this.call(() =>
-        this.client.chat.update({
-          channel: ticket.requesterChannelId!,
-          ts: ticket.requesterThreadId!,
-          text: cardText(label, ticket),
-          blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
-        }),
+      updates.push(
+        this.call(() =>
+          this.client.chat.update({
+            channel: ticket.requesterChannelId!,
+            ts: ticket.requesterThreadId!,
+            text: cardText(label, ticket),
+            blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
+          }),
+        ),
       );
     }
+    await settleAll(updates);
   }
 }
 

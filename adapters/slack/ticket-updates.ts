@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import type { TicketNotifier } from '../../src/platform-adapter.js';
+import { settleAll } from '../../src/util/settle-all.js';
 import { StatusDisplay } from '../../src/util/status-display.js';
 import { ticketTranscript } from '../../src/transcripts/index.js';
 import { ACTIONS } from './blocks.js';
@@ -21,10 +22,7 @@ export class TicketUpdates implements TicketNotifier {
   private readonly display: StatusDisplay;
 
   constructor(private readonly sd: SlackDesk) {
-    this.display = new StatusDisplay(sd.queue, sd.service, async (ticket, shown) => {
-      await sd.showStatus(ticket, shown);
-      await sd.refreshCards(ticket);
-    }, (error, ticketId) => sd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
+    this.display = new StatusDisplay(sd.queue, sd.service, (ticket, shown) => settleAll([sd.showStatus(ticket, shown), sd.refreshCards(ticket)]), (error, ticketId) => sd.log.warn({ err: error, ticketId }, 'could not show the status of a ticket'));
   }
 
   private staffWords(ticket: Ticket) {

@@ -2,6 +2,7 @@ import type {
   Attachment,
   AuthorRole,
   MessageCopy,
+  MessageCopyPurpose,
   MessageVisibility,
   Participant,
   Platform,
@@ -105,6 +106,12 @@ export interface TicketTransaction {
   listSpaces(platform: Platform): Promise<TicketSpaceRef[]>;
 
   insertMessage(message: NewTicketMessage): Promise<TicketMessage>;
+  /**
+   * Public messages of a ticket, written on the platform since `since` by authors of these roles, that have no
+   * copy of this purpose yet (a mirror that failed, or a crash between storing a message and copying it),
+   * oldest first. Messages at `except` locations (the ticket's cards) are left out.
+   */
+  listUncopiedMessages(ticketId: number, purpose: MessageCopyPurpose, roles: readonly AuthorRole[], since: Date, except: readonly string[]): Promise<TicketMessage[]>;
   /** The latest message stored in a channel (or thread), by the platform's time: where a catch-up resumes. */
   latestMessageIn(channelId: string): Promise<TicketMessage | null>;
   /** A stored message by its platform location, or by the location of one of its copies. */

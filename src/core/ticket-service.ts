@@ -23,6 +23,7 @@ import {
   type Actor,
   type AuthorRole,
   type MessageCopy,
+  type MessageCopyPurpose,
   type MessageVisibility,
   type Platform,
   type Priority,
@@ -170,6 +171,8 @@ interface ActionContext {
 }
 
 const MAX_LIST = 100;
+/** How far back a catch-up looks for stored messages whose copy is missing. */
+const UNCOPIED_WINDOW_MS = 24 * 3_600_000;
 
 /** The actor recorded for what the desk does by itself. */
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Support desk' };
@@ -474,6 +477,17 @@ export class TicketService {
   /** The latest message stored in a channel or thread: a catch-up after downtime resumes after it. */
   async latestMessageIn(channelId: string): Promise<TicketMessage | null> {
     return this.store.read((tx) => tx.latestMessageIn(channelId));
+  }
+
+  /**
+   * Messages of a ticket stored in the last `withinMs` that still lack their copy of `purpose` (their mirror
+   * failed, or the bot stopped between storing and copying them), oldest first: a catch-up copies them then.
+   * The ticket's cards (where the opening message shows) are not messages to copy.
+   */
+  async uncopiedMessages(ticket: Ticket, purpose: MessageCopyPurpose, roles: readonly AuthorRole[], withinMs = UNCOPIED_WINDOW_MS): Promise<TicketMessage[]> {
+    const since = new Date(this.clock.now().getTime() - withinMs);
+    const cards = [ticket.cardMessageId, ticket.threadId, ticket.requesterThreadId].filter((id): id is string => !!id);
+    return this.store.read((tx) => tx.listUncopiedMessages(ticket.id, purpose, roles, since, cards));
   }
 
   /** The stored message at a platform location, whether the original or one of its copies. */

@@ -1,8 +1,10 @@
 import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
   Attachment,
+  AuthorRole,
   FindOptions,
   MessageCopy,
+  MessageCopyPurpose,
   NewTicket,
   NewTicketEvent,
   NewTicketMessage,
@@ -345,6 +347,21 @@ class TypeormTicketTransaction implements TicketTransaction {
     const row = { ...message, editedAt: null, deletedAt: null };
     const id = await this.insertRow(this.rows.messages.insert(row));
     return { ...row, id, copies: [], attachments: [] };
+  }
+
+  async listUncopiedMessages(ticketId: number, purpose: MessageCopyPurpose, roles: readonly AuthorRole[], since: Date, except: readonly string[]): Promise<TicketMessage[]> {
+    if (roles.length === 0) return [];
+    const messages = this.rows.messages;
+    let n = 0;
+    const p = () => this.param(++n);
+    const sql = `SELECT ${messages.columnList} FROM ticket_messages m
+       WHERE m.ticket_id = ${p()} AND m.visibility = 'public' AND m.message_id IS NOT NULL AND m.deleted_at IS NULL
+         AND m.created_at >= ${p()} AND m.author_role IN (${roles.map(() => p()).join(', ')})
+         ${except.length > 0 ? `AND m.message_id NOT IN (${except.map(() => p()).join(', ')})` : ''}
+         AND NOT EXISTS (SELECT 1 FROM message_copies c WHERE c.message_id = m.id AND c.purpose = ${p()})
+       ORDER BY m.created_at, m.id`;
+    const { records } = await this.run(sql, [ticketId, sqlTime(this.dialect, since), ...roles, ...except, purpose]);
+    return this.withDetails(records.map((r) => messages.hydrate(r)));
   }
 
   async latestMessageIn(channelId: string): Promise<TicketMessage | null> {

@@ -117,4 +117,32 @@ describe('a bot killed (SIGKILL) while opening a ticket, on Discord', () => {
       expect(await again.exited).toBe(0);
     }
   }, 60_000);
+
+  it('GIVEN a crash after a staff answer is stored, before its DM WHEN the bot restarts THEN the requester gets the answer, once', async () => {
+    const subject = 'Crash before the DM';
+    const bot = await startBot();
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket', options: { category: 'billing' } });
+    await discord.submitModal(command, seed.users.alice, { subject, description: 'The answer to this will be interrupted.' });
+    await vi.waitFor(async () => expect((await ticketRow(subject))?.spaces_ready_at).toBeTruthy(), { timeout: 20_000, interval: 100 });
+    const threadId = String((await ticketRow(subject))!.thread_id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hold = discord.holdRequests({ method: 'POST', path: new RegExp(`/channels/(?!${threadId})\\d+/messages$`) });
+    discord.userMessage({ channelId: threadId, user: seed.users.anna, content: 'Your refund is on its way' });
+    await hold.held;
+    bot.child.kill('SIGKILL');
+    await bot.exited;
+    hold.release('drop');
+    const answered = () => discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Your refund is on its way');
+    expect(answered()).toHaveLength(0);
+
+    const again = await startBot();
+    try {
+      await vi.waitFor(() => expect(answered()).toHaveLength(1), { timeout: 20_000, interval: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered()).toHaveLength(1);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    }
+  }, 60_000);
 });

@@ -106,4 +106,33 @@ describe('a Slack bot killed (SIGKILL) while opening a ticket', () => {
       expect(await again.exited).toBe(0);
     }
   }, 60_000);
+
+  it('GIVEN a crash after a requester message is stored, before its mirror WHEN the bot restarts THEN staff get it, once', async () => {
+    const subject = 'Slack crash before the mirror';
+    const bot = await startBot();
+    const command = await slack.slashCommand({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: 'technical' });
+    await slack.waitForCall((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId, 5000);
+    await slack.submitView({ user: ids.users.alice, values: { subject: { subject }, description: { description: 'Its next message will be interrupted.' }, q_steps: { answer: 'Open it' } } });
+    await vi.waitFor(async () => expect((await ticketRow(subject))?.spaces_ready_at).toBeTruthy(), { timeout: 20_000, interval: 100 });
+    const row = (await ticketRow(subject))!;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hold = slack.holdCalls('chat.postMessage', (a) => a.channel === row.channel_id && a.thread_ts === row.thread_id);
+    await slack.userMessage({ user: ids.users.alice, channel: String(row.requester_channel_id), thread_ts: String(row.requester_thread_id), text: 'Here is the error code: E42' });
+    await hold.held;
+    bot.child.kill('SIGKILL');
+    await bot.exited;
+    hold.release('drop');
+    const mirrored = () => slack.messagesIn(String(row.channel_id), { thread_ts: String(row.thread_id) }).filter((m) => m.text === 'Here is the error code: E42');
+    expect(mirrored()).toHaveLength(0);
+
+    const again = await startBot();
+    try {
+      await vi.waitFor(() => expect(mirrored()).toHaveLength(1), { timeout: 20_000, interval: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(mirrored()).toHaveLength(1);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    }
+  }, 60_000);
 });

@@ -238,4 +238,17 @@ describe('Slack Web API errors', () => {
     await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'Thanks' });
     await waitFor(() => expect(botReactions(world, opened.staff.channel, opened.staff.ts)).toEqual(['large_green_circle']));
   });
+
+  it('GIVEN Slack refusing a mirror for good (is_archived) WHEN a requester writes twice THEN both are kept, the refusal is logged, and the next message is mirrored at once', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Mirror refused' });
+    slack.injectFault({ method: 'chat.postMessage', error: 'is_archived', times: 1 });
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'First, not mirrored' });
+    await waitFor(() => expect(world.logs.lines.some((l) => l.msg === 'Slack refused a call for a ticket message; the message is kept')).toBe(true));
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'Second, mirrored' });
+    await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === 'Second, mirrored')).toHaveLength(1));
+    const bodies = (await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).messages.map((m) => m.body);
+    expect(bodies).toEqual(expect.arrayContaining(['First, not mirrored', 'Second, mirrored']));
+    expect(world.logs.lines.some((l) => l.msg === 'read back a ticket conversation after a failure' && l.ticketId === opened.ticket.id)).toBe(false);
+  });
 });
