@@ -122,7 +122,15 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       m.at = Date.now();
       await say(slack, m, agent);
     });
-    const mirroredCount = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && /^[mp]\d+-\d+$/.test(String(c.args.text))).length;
+    let mirrored = 0;
+    let cursor = 0;
+    const mirroredCount = () => {
+      for (; cursor < slack.calls.length; cursor++) {
+        const c = slack.calls[cursor]!;
+        if (c.method === 'chat.postMessage' && /^[mp]\d+-\d+$/.test(String(c.args.text))) mirrored++;
+      }
+      return mirrored;
+    };
     await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= plan.length && mirroredCount() >= plan.length, 'the burst to be stored and mirrored', 300_000, 20);
     const messageSeconds = (Date.now() - messagesStart) / 1000;
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / plan.length;

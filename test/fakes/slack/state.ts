@@ -148,6 +148,9 @@ export class SlackState {
   readonly users = new Map<string, UserRecord>();
   readonly channels = new Map<string, ChannelRecord>();
   readonly messages = new Map<string, MessageRecord[]>();
+  /** Indexes of {@link messages}: a message by `channel:ts`, a thread's replies by `channel:root ts`. */
+  private readonly byLocation = new Map<string, MessageRecord>();
+  private readonly replies = new Map<string, MessageRecord[]>();
   readonly files = new Map<string, FileRecord>();
   readonly views = new Map<string, ViewRecord>();
   readonly triggers = new Map<string, TriggerRecord>();
@@ -307,7 +310,7 @@ export class SlackState {
   }
 
   findMessage(channel: string, ts: string): MessageRecord | undefined {
-    return this.messages.get(channel)?.find((m) => m.ts === ts);
+    return this.byLocation.get(`${channel}:${ts}`);
   }
 
   /** A root message a reply may point at with `thread_ts`. */
@@ -317,19 +320,30 @@ export class SlackState {
   }
 
   insertMessage(record: MessageRecord): void {
-    const list = this.list(record.channel);
-    list.push(record);
-    list.sort((a, b) => compareTs(a.ts, b.ts));
+    insertByTs(this.list(record.channel), record);
+    this.byLocation.set(`${record.channel}:${record.ts}`, record);
+    if (record.threadTs !== undefined) {
+      const key = `${record.channel}:${record.threadTs}`;
+      let replies = this.replies.get(key);
+      if (!replies) this.replies.set(key, (replies = []));
+      insertByTs(replies, record);
+    }
   }
 
   removeMessage(record: MessageRecord): void {
     const list = this.list(record.channel);
     const index = list.indexOf(record);
     if (index >= 0) list.splice(index, 1);
+    this.byLocation.delete(`${record.channel}:${record.ts}`);
+    if (record.threadTs !== undefined) {
+      const replies = this.replies.get(`${record.channel}:${record.threadTs}`);
+      const at = replies?.indexOf(record) ?? -1;
+      if (at >= 0) replies!.splice(at, 1);
+    }
   }
 
   repliesOf(root: MessageRecord): MessageRecord[] {
-    return this.list(root.channel).filter((m) => m.threadTs === root.ts);
+    return [...(this.replies.get(`${root.channel}:${root.ts}`) ?? [])];
   }
 
   /** The message as Slack returns it: thread counters on roots, `reactions`, no `channel`. */
@@ -511,4 +525,11 @@ function avatarSet(id: string): Record<string, string> {
   }
   out.image_original = `https://avatars.slack-edge.com/2024-01-01/${hash}_original.png`;
   return out;
+}
+
+/** Inserts a message in a list kept in `ts` order; new messages are nearly always the latest, so it looks from the end. */
+function insertByTs(list: MessageRecord[], record: MessageRecord): void {
+  let i = list.length;
+  while (i > 0 && compareTs(list[i - 1]!.ts, record.ts) > 0) i--;
+  list.splice(i, 0, record);
 }
