@@ -243,11 +243,13 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   });
 
-  app.event('message', async ({ event, body }) => {
+  app.event('message', ({ event, body }) => {
+    // Bolt has acknowledged the delivery already. The message waits its turn in its ticket's queue holding only
+    // what it needs: not Bolt's request, response and listener arguments (a burst would keep thousands alive).
     const message = event as unknown as MessageEvent;
-    await guarded(undefined, body.team_id, null, async () => {
-      await conversations.handle(message, body.event_id, body.team_id);
-    });
+    const { event_id: eventId, team_id: teamId } = body;
+    void guarded(undefined, teamId, null, () => conversations.handle(message, eventId, teamId));
+    return Promise.resolve();
   });
 
   // A button or form this version does not know (from an older version, or a tampered payload) is answered at

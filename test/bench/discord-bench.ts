@@ -135,8 +135,10 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     }
     await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
     await quiet(discord);
-    const pacedLatencies = paced.map((p) => {
-      const related = discord.calls.filter((c) => c.at >= p.at && (c.path.includes(`/channels/${p.ticket.threadId}/`) || (p.agent && isDmPost(c) && dmBody(c) === p.body)));
+    const pacedLatencies = paced.map((p, i) => {
+      // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
+      const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;
+      const related = discord.calls.filter((c) => c.at >= p.at && c.at < until && (c.path.includes(`/channels/${p.ticket.threadId}/`) || (p.agent && isDmPost(c) && dmBody(c) === p.body)));
       if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '')} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
@@ -226,7 +228,8 @@ const dmOf = (calls: readonly RecordedCall[], body: string) => calls.find((c) =>
 
 /** Every message stored once and in order per ticket; every staff answer sent to its requester once, in order. */
 async function checkMessages(database: BenchDatabase, calls: readonly RecordedCall[], sent: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean }>) {
-  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY id');
+  // In the order people see them: by the platform's own time (transcripts and lists read them so), as stored.
+  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY created_at, id');
   const byTicket = new Map<number, string[]>();
   for (const row of stored) byTicket.set(Number(row.ticket_id), [...(byTicket.get(Number(row.ticket_id)) ?? []), String(row.body)]);
   const dms = calls.filter((c) => c.method === 'POST').map(dmBody);

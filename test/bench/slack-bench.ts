@@ -133,6 +133,10 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     };
     await until(async () => (await database.count('ticket_messages', "body LIKE 'm%'")) >= plan.length && mirroredCount() >= plan.length, 'the burst to be stored and mirrored', 300_000, 20);
     const messageSeconds = (Date.now() - messagesStart) / 1000;
+    if (process.env.BENCH_DEBUG) {
+      const slow = slack.deliveries.filter((d) => d.at >= messagesStart && d.response && (d.response.status !== 200 || d.response.elapsedMs > 500));
+      process.stdout.write(`burst deliveries: ${slack.deliveries.filter((d) => d.at >= messagesStart).length}, slow or failed: ${slow.length}\n${slow.slice(0, 10).map((d) => `  ${String((d.body.event as Obj | undefined)?.text)} status ${d.response!.status} after ${d.response!.elapsedMs} ms at +${d.at - messagesStart}`).join('\n')}\n`);
+    }
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / plan.length;
     await quiet(slack);
     const burstCalls = [...slack.calls];
@@ -155,9 +159,11 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
     await quiet(slack);
     const roots = (t: TicketRow) => [t.staff.ts, t.dm.ts];
-    const pacedLatencies = paced.map((p) => {
+    const pacedLatencies = paced.map((p, i) => {
+      // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
+      const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;
       const related = slack.calls.filter(
-        (c) => c.at >= p.at && (String(c.args.text) === p.body || roots(p.ticket).includes(String(c.args.timestamp ?? c.args.ts ?? ''))),
+        (c) => c.at >= p.at && c.at < until && (String(c.args.text) === p.body || roots(p.ticket).includes(String(c.args.timestamp ?? c.args.ts ?? ''))),
       );
       if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
@@ -165,6 +171,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     const pacedCheck = await checkMessages(database, slack.calls, paced);
     const peakRss = bot.peakRss();
     const errors = bot.errors();
+    if (process.env.BENCH_DEBUG) process.stdout.write(`${bot.output().stdout.split('\n').filter((line) => /"level":40/.test(line)).slice(0, 20).join('\n')}\n`);
     await bot.stop();
 
     const floor = await slackFloor(slack, floorDatabase, rows, ticketCalls, burstCalls, options, plan.length);
@@ -232,7 +239,8 @@ async function ticketRows(database: BenchDatabase): Promise<TicketRow[]> {
 
 /** Every message stored once and in order per ticket; every message mirrored once, in order, to the other side. */
 async function checkMessages(database: BenchDatabase, calls: readonly RecordedCall[], sent: Array<{ ticket: TicketRow; body: string }>) {
-  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY id');
+  // In the order people see them: by the platform's own time (transcripts and lists read them so), as stored.
+  const stored = await database.query('SELECT ticket_id, body FROM ticket_messages ORDER BY created_at, id');
   const byTicket = new Map<number, string[]>();
   for (const row of stored) byTicket.set(Number(row.ticket_id), [...(byTicket.get(Number(row.ticket_id)) ?? []), String(row.body)]);
   const mirrored = new Map<string, string[]>();
@@ -257,10 +265,16 @@ async function checkMessages(database: BenchDatabase, calls: readonly RecordedCa
       if (times === 0 || copied === 0) lost++;
       if (times > 1 || copied > 1) doubled++;
     }
-    if (bodies.join('\n') !== mine.map((m) => m.body).join('\n')) outOfOrder++;
+    if (bodies.join('\n') !== mine.map((m) => m.body).join('\n')) {
+      outOfOrder++;
+      if (process.env.BENCH_DEBUG) process.stdout.write(`stored out of order in ticket ${ticketId}: ${bodies.join(' ')}\n`);
+    }
     for (const side of [ticket.staff, ticket.dm]) {
       const here = (mirrored.get(`${side.channel}:${side.ts}`) ?? []).filter((b) => wanted.has(b));
-      if (here.join('\n') !== mine.map((m) => m.body).filter((b) => here.includes(b)).join('\n')) outOfOrder++;
+      if (here.join('\n') !== mine.map((m) => m.body).filter((b) => here.includes(b)).join('\n')) {
+        outOfOrder++;
+        if (process.env.BENCH_DEBUG) process.stdout.write(`mirrored out of order in ${side.channel}:${side.ts}: ${here.join(' ')}\n`);
+      }
     }
   }
   return { lost, doubled, outOfOrder };

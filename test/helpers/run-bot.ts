@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -8,10 +8,14 @@ export const root = resolve(import.meta.dirname, '..', '..');
 /** tsx's loader: the bot runs in this one node process (the tsx command would add a parent that a SIGKILL leaves orphaned). */
 const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
+/** The node options `npm start` gives the bot (`node --max-semi-space-size=4 --import tsx src/main.ts`). */
+const startScript = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+export const startNodeArgs = startScript.split(/\s+/).filter((word) => /^--[\w-]+=/.test(word));
+
 /** Runs `src/main.ts` the way `npm start` does, in an empty folder with only the given environment. */
 export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string; args?: string[]; nodeArgs?: string[] } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'bot-start-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', tsxLoader, join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...startNodeArgs, ...(options.nodeArgs ?? []), '--import', tsxLoader, join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUPPORT_CONFIG: join(root, 'config', 'support.json'), ...env },
   });
