@@ -26,8 +26,8 @@ export const REQUIRED_PERMISSION_BITS = Object.values(REQUIRED_PERMISSIONS).redu
 /**
  * discord.js caches grow with the guild unless bounded. The bot needs guilds, channels, threads and roles
  * (permissions and role checks); members and users only briefly; messages not at all (what the bot needs
- * of them is in the database, and edits and deletions of uncached messages arrive as partials). Caching 25
- * messages in each of 1,000 open ticket threads cost about 40 MB.
+ * of them is in the database, and edits and deletions of uncached messages arrive as partials): a cache of
+ * even 25 messages per thread grows with every open ticket.
  */
 export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 50): ClientOptions {
   // The builders check each embed, button and modal as it is built (about 2 ms of CPU per ticket opened);
