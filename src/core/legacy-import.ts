@@ -103,6 +103,7 @@ export async function importTickets(tx: TicketTransaction, desk: DeskConfig, sou
       firstResponseFlaggedAt: null,
       // No platform space to set up: an imported ticket is read in lists and transcripts.
       spacesReadyAt: now,
+      lastMessageAt: last,
     };
     const stored = await tx.insertTicket(ticket);
     await tx.insertMessage({

@@ -287,6 +287,7 @@ export class TicketService {
         firstResponseDueAt: this.firstResponseDue(desk, now),
         firstResponseFlaggedAt: null,
         spacesReadyAt: null,
+        lastMessageAt: null,
       });
       const opening = await tx.insertMessage({
         ticketId: ticket.id,
@@ -366,7 +367,8 @@ export class TicketService {
   /**
    * Records a public message written in a ticket's space. A staff answer moves the ticket to pending and
    * sets the first-response time; a requester message moves it back to open. On a closed ticket the
-   * message is kept and the status stays closed.
+   * message is kept and the status stays closed. A message written before the newest one already recorded
+   * (delivered late: platforms do not promise order) is kept in its place and moves no status.
    */
   async recordMessage(incoming: IncomingMessage): Promise<RecordedMessage> {
     const now = this.clock.now();
@@ -383,7 +385,11 @@ export class TicketService {
       const step = transition(ticket.status, trigger);
       const previous = ticket.status;
       let firstResponse = false;
-      if (step.allowed && step.changed) {
+      // A message delivered after a newer one (the platform's times, never the desk's clock, are compared) is
+      // kept in its place, but the status already follows the newer one.
+      const late = incoming.at !== undefined && ticket.lastMessageAt !== null && incoming.at < ticket.lastMessageAt;
+      if (!internal && incoming.at !== undefined && !late) ticket.lastMessageAt = incoming.at;
+      if (step.allowed && step.changed && !late) {
         ticket.status = step.to;
         if (previous === 'resolved') ticket.resolvedAt = null;
         await tx.insertEvent(

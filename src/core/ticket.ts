@@ -77,6 +77,11 @@ export interface Ticket extends TicketSpaces {
   firstResponseFlaggedAt: Date | null;
   /** When the adapter finished setting up the ticket's spaces; null while (or if) opening was interrupted. */
   spacesReadyAt: Date | null;
+  /**
+   * The platform's time of the newest public message. A message delivered late (older than this) is kept in its
+   * place but moves no status: the status follows the conversation as people wrote it, not as it arrived.
+   */
+  lastMessageAt: Date | null;
 }
 
 /** Why a ticket closes by itself: no answer from the requester, or nothing more after it was resolved. */

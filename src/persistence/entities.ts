@@ -90,6 +90,7 @@ export function createEntities(dialect: Dialect) {
       firstResponseDueAt: { ...nullableAt, name: 'first_response_due_at' },
       firstResponseFlaggedAt: { ...nullableAt, name: 'first_response_flagged_at' },
       spacesReadyAt: { ...nullableAt, name: 'spaces_ready_at' },
+      lastMessageAt: { ...nullableAt, name: 'last_message_at' },
     },
     indices: [
       { name: 'ux_tickets_desk_number', columns: ['deskId', 'number'], unique: true },

@@ -16,7 +16,7 @@ for (const { kind, available } of DATABASE_KINDS) {
     });
 
     it('GIVEN an empty database WHEN the bot opens it THEN every migration is applied', async () => {
-      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000']);
+      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000']);
       const tables = await database.dataSource.createQueryRunner().getTables([
         'tickets', 'ticket_messages', 'message_copies', 'message_revisions', 'attachments',
         'ticket_events', 'ticket_participants', 'processed_events', 'desk_counters',

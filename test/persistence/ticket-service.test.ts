@@ -124,6 +124,24 @@ describeOnEachDatabase('ticket use cases', (database) => {
     ]);
   });
 
+  it('GIVEN an agent answer WHEN an older requester message is delivered after it THEN it is kept in its place and the ticket stays pending', async () => {
+    const service = serviceWith();
+    const { ticket } = await open(service);
+    const written = (seconds: number) => new Date(clock.now().getTime() + seconds * 1000);
+    const at = (author: Actor, body: string, seconds: number) =>
+      service.recordMessage({ ticketId: ticket.id, author, channelId: `thread-${ticket.id}`, messageId: nextMessageId(), body, at: written(seconds) });
+    // The requester wrote at :01 and the agent answered at :02; the platform delivered the answer first.
+    expect((await at(people.anna, 'Could you send the invoice?', 2)).statusChange).toEqual({ from: 'open', to: 'pending' });
+    const late = await at(people.alice, 'Hello? Anyone there?', 1);
+    expect(late).toMatchObject({ duplicate: false, statusChange: null });
+    expect(late.ticket.status).toBe('pending');
+    const record = await service.record(ticket.id, people.anna);
+    expect(record.messages.map((m) => m.body)).toEqual([ticket.description, 'Hello? Anyone there?', 'Could you send the invoice?']);
+    // A message written after the answer moves the status as usual.
+    expect((await at(people.alice, 'Here it is', 3)).statusChange).toEqual({ from: 'pending', to: 'open' });
+    expect((await service.ticketById(ticket.id)).lastMessageAt).toEqual(written(3));
+  });
+
   it('GIVEN a ticket WHEN an agent writes an internal note THEN it is kept, hidden from the requester, and changes nothing', async () => {
     const service = serviceWith();
     const { ticket } = await open(service);

@@ -76,6 +76,24 @@ describe('staff and mirroring on Slack', () => {
     expect(stored).toContain('One more question');
   });
 
+  it('GIVEN a requester message whose event Slack delivers after the agent\'s newer answer WHEN both arrive THEN both are mirrored once, kept in writing order, and the ticket stays pending', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Events out of order' });
+    const question = await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'Is anyone there?', holdEvent: true });
+    // The answer is written a moment later (times are kept to the millisecond; people do not write faster).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await slack.userMessage({ user: ids.users.agnes, channel: opened.staff.channel, thread_ts: opened.staff.ts, text: 'Yes, looking at it now' });
+    await waitFor(() => expect(botReactions(world, opened.dm.channel, opened.dm.ts)).toEqual(['hourglass_flowing_sand']));
+    await slack.releaseMessageEvent(opened.dm.channel, question);
+    await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === 'Is anyone there?')).toHaveLength(1));
+    expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.dm.channel && a.text === 'Yes, looking at it now')).toHaveLength(1);
+    const record = await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' });
+    expect(record.ticket.status).toBe('pending');
+    expect(record.messages.map((m) => m.body).slice(1)).toEqual(['Is anyone there?', 'Yes, looking at it now']);
+    expect(botReactions(world, opened.dm.channel, opened.dm.ts)).toEqual(['hourglass_flowing_sand']);
+    expect(botReactions(world, opened.staff.channel, opened.staff.ts)).toEqual(['hourglass_flowing_sand']);
+  });
+
   it('GIVEN a requester writing to the bot outside any ticket WHEN they do THEN they are told where to write, once in a while', async () => {
     const { slack, ids } = world;
     const dm = slack.dmChannelOf(ids.users.bruno);

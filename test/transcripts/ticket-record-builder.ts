@@ -97,6 +97,7 @@ export class TicketRecordBuilder {
     firstResponseDueAt: null,
     firstResponseFlaggedAt: null,
       spacesReadyAt: null,
+      lastMessageAt: null,
   };
   private readonly messages: TicketMessage[] = [];
   private readonly events: TicketEvent[] = [];

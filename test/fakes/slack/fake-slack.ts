@@ -160,6 +160,7 @@ export class FakeSlack {
   private readonly api: WebApi;
   private readonly faults = new Faults();
   readonly holds: CallHold[] = [];
+  private readonly heldMessageEvents = new Map<string, MessageRecord>();
   private readonly socket: SocketModeServer;
   private readonly server: FakeSlackServer;
   private readonly poster = new HttpPoster();
@@ -512,9 +513,11 @@ export class FakeSlack {
   /**
    * A user posts a message (optionally in a thread, optionally with files); the `message` event
    * (`subtype: file_share` with files) reaches the app if the bot is in the conversation.
-   * Resolves with the message `ts` once the app acknowledged the event.
+   * Resolves with the message `ts` once the app acknowledged the event. With `holdEvent`, the message is in
+   * the channel (and its history) at once but its event waits for {@link releaseMessageEvent}: Slack does not
+   * promise to deliver events in order, and a delivery that timed out comes again after newer ones.
    */
-  async userMessage(opts: { user: string; channel: string; text?: string; thread_ts?: string; files?: FileSpec[]; reply_broadcast?: boolean }): Promise<string> {
+  async userMessage(opts: { user: string; channel: string; text?: string; thread_ts?: string; files?: FileSpec[]; reply_broadcast?: boolean; holdEvent?: boolean }): Promise<string> {
     const user = this.requireUser(opts.user);
     if (user.deleted) throw new Error(`${user.id} is deactivated`);
     const channel = this.requireChannel(opts.channel);
@@ -550,12 +553,24 @@ export class FakeSlack {
     }
     const record: MessageRecord = { channel: channel.id, ts, data, author: { kind: 'user', id: user.id }, reactions: new Map(), ...(threadTs ? { threadTs } : {}) };
     this.state.insertMessage(record);
+    if (opts.holdEvent) {
+      this.heldMessageEvents.set(`${channel.id}:${ts}`, record);
+      return ts;
+    }
     await this.announceMessage(record);
     if (text.includes(`<@${this.botUserId}>`) && this.events.has('app_mention') && this.state.botIsMember(channel)) {
       const rest = omit(this.state.wire(record), ['type', 'subtype']);
       await this.sendEvent({ type: 'app_mention', ...rest, channel: channel.id, event_ts: ts });
     }
     return ts;
+  }
+
+  /** Delivers the held event of a message posted with `holdEvent`. */
+  async releaseMessageEvent(channel: string, ts: string): Promise<void> {
+    const record = this.heldMessageEvents.get(`${channel}:${ts}`);
+    if (!record) throw new Error(`no held message event ${ts} in ${channel}`);
+    this.heldMessageEvents.delete(`${channel}:${ts}`);
+    await this.announceMessage(record);
   }
 
   /** A user edits their message: `message_changed` reaches the app. */
