@@ -15,7 +15,7 @@ export const coreRestrictedImports = {
 };
 
 export default defineConfig(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'test/.output/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'test/.output/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -97,9 +97,10 @@ export class SlackDesk {
       retryConfig: { retries: 10, factor: 2, minTimeout: 100, maxTimeout: 10_000, randomize: true },
     };
     const logger = boltLogger(context.logger);
+    // convoStore: Bolt's conversation-state store, unused here, would run on every event and keep state per conversation.
     if (settings.appToken) {
       this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
-      this.app = new App({ token: settings.botToken, receiver: this.socketReceiver, socketMode: true, clientOptions, logger });
+      this.app = new App({ token: settings.botToken, receiver: this.socketReceiver, socketMode: true, clientOptions, logger, convoStore: false });
     } else {
       const receiver = new HTTPReceiver({
         signingSecret: settings.signingSecret!,
@@ -115,7 +116,7 @@ export class SlackDesk {
           }
         },
       });
-      this.app = new App({ token: settings.botToken, receiver, clientOptions, logger });
+      this.app = new App({ token: settings.botToken, receiver, clientOptions, logger, convoStore: false });
     }
   }
 

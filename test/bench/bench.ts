@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { benchDiscord } from './discord-bench.js';
 import { report, type BenchOptions, type Figures } from './figures.js';
+import { buildBot } from '../helpers/run-bot.js';
 
 /**
  * `npm run bench`: the real bot (`src/main.ts` in its own process) against the fake Discord and the fake Slack,
@@ -43,6 +44,8 @@ async function postgresAnswers(): Promise<boolean> {
   }
 }
 
+// The bot runs as `npm start` runs it: compiled first.
+buildBot();
 const platforms = values.platform === 'all' ? (['discord', 'slack'] as const) : [values.platform as 'discord' | 'slack'];
 const databases: Array<'sqlite' | 'postgres'> = values.database === 'all' ? ['sqlite', 'postgres'] : [values.database as 'sqlite' | 'postgres'];
 const results: Figures[] = [];

@@ -53,6 +53,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
   });
   try {
     await bot.ready('connected to Discord');
+    const rssAtStart = bot.rss();
     const origin = new URL(discord.apiUrl).origin;
     const auth = { authorization: `Bot ${discord.token}` };
 
@@ -165,6 +166,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
       floorTicketsPerSecond: floor.ticketsPerSecond,
       floorMessagesPerSecond: floor.messagesPerSecond,
       peakRss,
+      rssAtStart,
       rssWithOpenTickets,
       lost: check.lost + pacedCheck.lost,
       doubled: check.doubled + pacedCheck.doubled,

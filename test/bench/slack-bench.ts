@@ -83,6 +83,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
   const watcher = new CallWatcher(slack);
   try {
     await bot.ready('connected to Slack');
+    const rssAtStart = bot.rss();
 
     // 1. Tickets: each member lane runs /ticket, sends the modal, and waits for both cards and their reactions.
     const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
@@ -191,6 +192,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       floorTicketsPerSecond: floor.ticketsPerSecond,
       floorMessagesPerSecond: floor.messagesPerSecond,
       peakRss,
+      rssAtStart,
       rssWithOpenTickets,
       lost: check.lost + pacedCheck.lost,
       doubled: check.doubled + pacedCheck.doubled,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,14 +8,27 @@ export const root = resolve(import.meta.dirname, '..', '..');
 /** tsx's loader: the bot runs in this one node process (the tsx command would add a parent that a SIGKILL leaves orphaned). */
 const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
-/** The node options `npm start` gives the bot (`node --max-semi-space-size=4 --import tsx src/main.ts`). */
-const startScript = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-export const startNodeArgs = startScript.split(/\s+/).filter((word) => /^--[\w-]+=/.test(word));
+const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string; prestart: string } }).scripts;
+/** What `npm start` runs (`node --max-semi-space-size=4 dist/src/main.js`): its node options, and its script. */
+const startWords = scripts.start.split(/\s+/);
+export const startNodeArgs = startWords.filter((word) => /^--[\w-]+=/.test(word));
+const startScript = join(root, startWords.find((word) => word.endsWith('.js'))!);
 
-/** Runs `src/main.ts` the way `npm start` does, in an empty folder with only the given environment. */
+/** Compiles the bot as `npm start` does first (`prestart`: TypeScript to dist/, incremental). */
+export function buildBot(): void {
+  const [command, ...args] = scripts.prestart.split(/\s+/);
+  execFileSync(join(root, 'node_modules', '.bin', command!), args, { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * Runs the bot the way `npm start` does (the compiled `dist/src/main.js`; {@link buildBot} first), in an empty
+ * folder with only the given environment. `script` runs another entry point from source, as its npm script
+ * does (tsx).
+ */
 export function runBot(env: Record<string, string>, options: { timeoutMs?: number; cwd?: string; script?: string; args?: string[]; nodeArgs?: string[] } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'bot-start-'));
-  const child = spawn(process.execPath, [...startNodeArgs, ...(options.nodeArgs ?? []), '--import', tsxLoader, join(root, options.script ?? join('src', 'main.ts')), ...(options.args ?? [])], {
+  const entry = options.script ? ['--import', tsxLoader, join(root, options.script)] : [startScript];
+  const child = spawn(process.execPath, [...startNodeArgs, ...(options.nodeArgs ?? []), ...entry, ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SUPPORT_CONFIG: join(root, 'config', 'support.json'), ...env },
   });
