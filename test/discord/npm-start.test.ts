@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { REQUIRED_PERMISSION_BITS } from '../../adapters/discord/client-options.
 import { openDatabase } from '../../src/persistence/database.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild, type DiscordSeed } from '../helpers/discord-world.js';
-import { runBot } from '../helpers/run-bot.js';
+import { root, runBot } from '../helpers/run-bot.js';
 import { answerOf } from './helpers.js';
 
 let discord: FakeDiscord;
@@ -67,6 +68,38 @@ describe('the bot as users run it, against the fake Discord', () => {
       expect(await database.dataSource.query('SELECT number, subject, status FROM tickets')).toEqual([{ number: 1, subject: 'Started with npm start', status: 'open' }]);
     } finally {
       await database.close();
+    }
+  }, 90_000);
+
+  it('GIVEN the bot started by `npm start` itself WHEN npm is sent SIGTERM (as systemd or Docker do) THEN the bot stops cleanly and no process is left behind', async () => {
+    const npm = spawn('npm', ['start'], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, DATABASE_URL: `sqlite:${join(dir, 'data', 'npm.sqlite')}` } });
+    let output = '';
+    npm.stdout.on('data', (chunk) => (output += chunk));
+    npm.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((done) => npm.on('exit', (code) => done(code)));
+    let botPid = 0;
+    try {
+      await vi.waitFor(() => expect(output).toContain('connected to Discord'), { timeout: 60_000, interval: 100 });
+      botPid = Number(/"pid":(\d+)/.exec(output)![1]);
+      expect(botPid).toBeGreaterThan(0);
+    } finally {
+      npm.kill('SIGTERM');
+    }
+    const alive = () => {
+      try {
+        process.kill(botPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      expect(await exited).toBe(0);
+      expect(output).toContain('"msg":"stopped"');
+      await vi.waitFor(() => expect(alive()).toBe(false), { timeout: 5000, interval: 100 });
+    } finally {
+      // A bot orphaned by a failure here must not outlive the test run.
+      if (botPid && alive()) process.kill(botPid, 'SIGKILL');
     }
   }, 90_000);
 });
