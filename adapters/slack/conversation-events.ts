@@ -152,14 +152,18 @@ export class ConversationEvents {
   }
 
   private async onMessage(ticketId: number, side: Side, event: MessageEvent, eventId: string | undefined): Promise<void> {
-    if (eventId && !(await this.sd.service.firstDelivery(`slack:event:${eventId}`))) return;
+    // A message delivered again is recognised by its place when it is recorded; its files are not fetched twice.
+    if (event.files?.length && (await this.sd.service.messageAt(event.channel, event.ts))) return;
     const author = await this.sd.actor(event.user!);
     const files = await this.sd.storeFiles(event.files);
-    const incoming = { ticketId, author, channelId: event.channel, messageId: event.ts, body: event.text ?? '', files, at: new Date(Number(event.ts) * 1000), space: side };
-    const ticket = await this.sd.service.ticketById(ticketId);
-    const prefix = this.sd.deskOf(ticket).slack?.notePrefix ?? 'note:';
+    const incoming = {
+      ticketId, author, channelId: event.channel, messageId: event.ts, body: event.text ?? '', files,
+      at: new Date(Number(event.ts) * 1000), space: side, ...(eventId ? { deliveryKey: `slack:event:${eventId}` } : {}),
+    };
     const text = (event.text ?? '').trimStart();
-    if (side === 'staff' && text.toLowerCase().startsWith(prefix.toLowerCase())) {
+    // The ticket's desk is read only for what may be a note (a staff message starting like some desk's prefix).
+    const prefix = side === 'staff' && this.mayBeNote(text) ? (this.sd.deskOf(await this.sd.service.ticketById(ticketId)).slack?.notePrefix ?? 'note:') : null;
+    if (prefix !== null && text.toLowerCase().startsWith(prefix.toLowerCase())) {
       try {
         const note = await this.sd.service.recordNote({ ...incoming, body: text.slice(prefix.length).trim() });
         if (!note.duplicate) await this.sd.client.reactions.add({ channel: event.channel, timestamp: event.ts, name: 'memo' }).catch(() => undefined);
@@ -173,6 +177,11 @@ export class ConversationEvents {
     await this.deliver(recorded, side, event);
     // The status shows after the message is delivered: a failing reaction must not hold a message back.
     if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
+  }
+
+  private mayBeNote(text: string): boolean {
+    const lower = text.toLowerCase();
+    return this.sd.context.desks.config.desks.some((desk) => desk.slack && lower.startsWith(desk.slack.notePrefix.toLowerCase()));
   }
 
   /** What a recorded message means for the other space: a mirrored copy, or a word to its author. */

@@ -74,6 +74,12 @@ export interface IncomingMessage {
    * requester's DM thread). In the staff space, what someone without staff standing writes stays internal.
    */
   space?: 'staff' | 'requester';
+  /**
+   * The platform's id of the delivery that brought it (Slack's event id), kept as processed in the same
+   * transaction as the message. The message's place (channel and id) is what makes a second delivery a
+   * duplicate: a retried delivery, or the same message read back after downtime, finds it stored.
+   */
+  deliveryKey?: string;
 }
 
 export interface RecordedMessage {
@@ -531,11 +537,6 @@ export class TicketService {
     });
   }
 
-  /** Records that a platform delivery was handled; true the first time. */
-  async firstDelivery(key: string): Promise<boolean> {
-    return this.store.transaction((tx) => tx.markProcessed(key, this.clock.now()));
-  }
-
   async claim(ticketId: number, actor: Actor): Promise<TicketChange> {
     return this.act(ticketId, actor, 'claim', async ({ tx, ticket, now }) => {
       this.refuseIfClosed(ticket, 'claim');
@@ -930,7 +931,10 @@ export class TicketService {
   /** The message already recorded at this platform location, as a duplicate result; null when it is new. */
   private async duplicateOf(tx: TicketTransaction, incoming: IncomingMessage): Promise<RecordedMessage | null> {
     const existing = await tx.findMessage(incoming.channelId, incoming.messageId);
-    if (!existing) return null;
+    if (!existing) {
+      if (incoming.deliveryKey) await tx.markProcessed(incoming.deliveryKey, this.clock.now());
+      return null;
+    }
     const ticket = await this.load(tx, existing.ticketId, false);
     return { ticket, message: existing, role: existing.authorRole, statusChange: null, firstResponse: false, duplicate: true };
   }

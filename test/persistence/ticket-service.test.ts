@@ -370,11 +370,16 @@ describeOnEachDatabase('ticket use cases', (database) => {
     expect(await refusalOf(service.ticketByReference('slack', ids.team, '1'))).toEqual({ code: 'ticket_not_found', reference: '1' });
   });
 
-  it('GIVEN a platform delivery key WHEN it is seen twice THEN only the first counts', async () => {
+  it('GIVEN a message delivered twice WHEN it is recorded THEN it is stored once and its delivery key is kept with it', async () => {
     const service = serviceWith();
-    expect(await service.firstDelivery('slack:Ev123')).toBe(true);
-    expect(await service.firstDelivery('slack:Ev123')).toBe(false);
-    expect(await service.firstDelivery('slack:Ev124')).toBe(true);
+    const { ticket } = await open(service);
+    const incoming = { ticketId: ticket.id, author: people.alice, channelId: `thread-${ticket.id}`, messageId: nextMessageId(), body: 'Once', deliveryKey: 'slack:event:Ev123' };
+    expect((await service.recordMessage(incoming)).duplicate).toBe(false);
+    expect((await service.recordMessage(incoming)).duplicate).toBe(true);
+    expect((await service.record(ticket.id, people.alice)).messages.filter((m) => m.body === 'Once')).toHaveLength(1);
+    // The key was taken in the message's transaction: the same delivery counts as seen.
+    expect(await database().store.transaction((tx) => tx.markProcessed('slack:event:Ev123', clock.now()))).toBe(false);
+    expect(await database().store.transaction((tx) => tx.markProcessed('slack:event:Ev124', clock.now()))).toBe(true);
   });
 
   it('GIVEN many openings at once in one process WHEN they run concurrently THEN numbers are unique and gapless', async () => {
