@@ -123,6 +123,8 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const check = await checkMessages(database, discord.calls, sent);
     discord.clearCalls();
 
+    // The burst's backlog is gone: paced messages meet an idle bot.
+    await bot.idle();
     // 3. Paced: one message every few milliseconds, each to another ticket; the time from event to last call.
     const paced: Array<{ ticket: TicketRow; body: string; agent: boolean; at: number }> = [];
     for (let i = 0; i < options.paced; i++) {

@@ -147,6 +147,8 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     slack.calls.splice(0);
     watcher.restart();
 
+    // The burst's backlog is gone: paced messages meet an idle bot.
+    await bot.idle();
     // 3. Paced: one message at a time, each to another ticket; the time from event to last call.
     const paced: typeof plan = [];
     for (let i = 0; i < options.paced; i++) {

@@ -165,6 +165,15 @@ export function startBotProcess(env: Record<string, string>) {
         return Number.NaN;
       }
     },
+    /** Waits until the bot is idle (under 10% of a core for 300 ms): no backlog left from what came before. */
+    async idle(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const before = this.cpuMs();
+        await sleep(300);
+        if (this.cpuMs() - before < 30 || Date.now() > deadline) return;
+      }
+    },
     async ready(text: string) {
       await until(() => bot.output().stdout.includes(text) || bot.child.exitCode !== null, text, 30_000, 20);
       if (bot.child.exitCode !== null) throw new Error(`the bot exited: ${bot.output().stderr}${bot.output().stdout.slice(-2000)}`);
