@@ -102,6 +102,8 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
   const url = target.toString();
   await (await openDatabase(url)).close();
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection ended by the server (the database dropped at the end of a run) is not the bench's failure.
+  pool.on('error', (error) => process.stderr.write(`bench database connection ended: ${error.message}\n`));
   return {
     kind,
     url,
