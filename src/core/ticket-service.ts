@@ -928,7 +928,10 @@ export class TicketService {
     return { ticket, desk, category, openingMessage: messages[0]!, created: false, answerExpectedAt: null };
   }
 
-  /** The message already recorded at this platform location, as a duplicate result; null when it is new. */
+  /**
+   * The message already recorded at this platform location, as a duplicate result; null when it is new, and
+   * then the delivery that brought it (if it has a key) is kept as processed, in the same transaction.
+   */
   private async duplicateOf(tx: TicketTransaction, incoming: IncomingMessage): Promise<RecordedMessage | null> {
     const existing = await tx.findMessage(incoming.channelId, incoming.messageId);
     if (!existing) {
