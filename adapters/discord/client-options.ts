@@ -39,6 +39,9 @@ export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 
     partials: [Partials.Channel, Partials.Message],
     // Nothing the bot sends pings anyone unless a call says so explicitly.
     allowedMentions: { parse: [], repliedUser: false },
+    // Every message the bot posts carries a nonce Discord enforces: when a post is tried again (a 5xx whose
+    // work was in fact done), Discord returns the message it made instead of making a second one.
+    enforceNonce: true,
     // Discord's passing server errors (5xx) are tried again up to five times; rate limits are waited out, and
     // the global limit (50 requests a second unless Discord raised it for the bot) is kept to.
     rest: { retries: 5, globalRequestsPerSecond: requestsPerSecond, ...(apiUrl ? { api: apiUrl } : {}) },

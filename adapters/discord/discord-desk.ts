@@ -271,7 +271,10 @@ export class DiscordDesk {
    */
   async dmRequester(ticket: Ticket, payload: MessageCreateOptions, about?: TicketMessage): Promise<boolean> {
     try {
-      const message = await this.client.users.send(ticket.requesterId, { allowedMentions: { parse: [] }, ...payload });
+      // A DM about a stored message has that message's nonce: sent again after a restart (Discord had made it,
+      // the bot never heard back), Discord returns the one it made.
+      const nonce = about ? { nonce: `dm-${about.id}`, enforceNonce: true } : {};
+      const message = await this.client.users.send(ticket.requesterId, { allowedMentions: { parse: [] }, ...nonce, ...payload });
       if (about) await this.service.recordCopy(about.id, { channelId: message.channelId, messageId: message.id, purpose: 'notification' });
       return true;
     } catch (error) {

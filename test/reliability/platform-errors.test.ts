@@ -32,6 +32,21 @@ describe('platforms that fail some of the time', () => {
     expect(Object.entries(discord.reactionsOn(opened.threadId, opened.cardId)).filter(([, users]) => users.includes(discord.botUser.id)).map(([e]) => e)).toEqual(['⏳']);
   }, 60_000);
 
+  it('GIVEN Discord failing with 500 after it posted (a lost answer) WHEN the bot posts again THEN nothing shows twice (the nonce makes the retry the same post)', async () => {
+    const w = await DiscordWorld.start();
+    worlds.push(w);
+    const { discord, seed } = w;
+    const opened = await openTicket(w, { subject: 'Posted but answered 500' });
+    const fault = discord.injectFault({ method: 'POST', path: /\/channels\/\d+\/messages$/, status: 500, afterProcessing: true, times: 4 });
+    for (let i = 1; i <= 4; i++) discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: `answer ${i}` });
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => String(m.embeds[0]?.description).startsWith('answer '))).toHaveLength(4), { timeout: 30_000, interval: 100 });
+    await w.settle();
+    expect(fault.hits).toBe(4);
+    expect(discord.dmsTo(seed.users.alice).map((m) => m.embeds[0]?.description).filter((d) => String(d).startsWith('answer '))).toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
+    const posts = discord.callsTo('POST', /\/channels\/\d+\/messages$/).filter((c) => (c.body as { enforce_nonce?: boolean } | undefined)?.enforce_nonce === true);
+    expect(posts.length).toBeGreaterThanOrEqual(8);
+  }, 60_000);
+
   it('GIVEN Slack answering 500 and ratelimited to a share of calls WHEN both sides write THEN every message is mirrored once, in order', async () => {
     const w = await SlackWorld.start();
     worlds.push(w);

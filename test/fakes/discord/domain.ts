@@ -23,6 +23,8 @@ export interface MessageInput {
   flags?: number | null;
   tts?: boolean;
   nonce?: string | number;
+  /** With a nonce: a message the same author created with it in the last few minutes is returned, not created again. */
+  enforce_nonce?: boolean;
   allowed_mentions?: AllowedMentions | null;
   message_reference?: { message_id?: string; channel_id?: string; guild_id?: string; type?: number; fail_if_not_exists?: boolean };
   attachments?: Array<{ id: string | number; filename?: string; description?: string; title?: string }> | null;
@@ -67,8 +69,13 @@ const EMOJI_CORE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
 const RENAME_WINDOW_MS = 10 * 60_000;
 
 /** Discord's behaviour: the operations REST routes and test drivers share, with their checks and gateway events. */
+/** How long Discord remembers an enforced nonce ("the past few minutes"). */
+const NONCE_MEMORY_MS = 5 * 60_000;
+
 export class Domain {
   private readonly renames = new Map<string, number[]>();
+  /** `author:nonce` → the message created with it, and when (for `enforce_nonce`). */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
 
   constructor(
     private readonly store: Store,
@@ -325,6 +332,12 @@ export class Domain {
         throw Errors.replyWithoutHistory();
       }
     }
+    const nonceKey = input.enforce_nonce === true && input.nonce !== undefined ? `${authorId}:${String(input.nonce)}` : null;
+    if (nonceKey) {
+      const earlier = this.nonces.get(nonceKey);
+      const kept = earlier && Date.now() - earlier.at < NONCE_MEMORY_MS ? this.store.messages.get(earlier.messageId) : undefined;
+      if (kept && !kept.deleted) return kept;
+    }
     const ephemeral = viaInteraction?.ephemeralTo != null && (flags & EPHEMERAL) !== 0;
     const attachments = context.attachments ?? this.storeUploads(channel.id, files, input.attachments, false);
     const empty =
@@ -357,6 +370,7 @@ export class Domain {
       interactionId: viaInteraction?.id ?? null,
     });
     this.store.addMessage(message);
+    if (nonceKey) this.nonces.set(nonceKey, { messageId: message.id, at: Date.now() });
     if (ephemeral) return message;
     channel.lastMessageId = message.id;
     const joined: string[] = [];

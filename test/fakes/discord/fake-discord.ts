@@ -75,6 +75,8 @@ export interface FaultSpec {
   times?: number;
   /** Probability a matching request is hit (default 1). */
   rate?: number;
+  /** The request is carried out, then answered with the error: a server failing after the work was done. */
+  afterProcessing?: boolean;
 }
 
 /** A live injected fault. */
@@ -1229,13 +1231,14 @@ export class FakeDiscord {
         }
       }
       const fault = this.pickFault(method, call.path);
+      const request: RestRequest = { method, params: matched.params, query: url.searchParams, body: parsed.body, files: parsed.files };
       if (fault) {
         fault.remainingCount -= 1;
         fault.hitCount += 1;
         call.fault = true;
+        if (fault.afterProcessing) matched.route.handler(request);
         return await this.respondFault(fault, respond);
       }
-      const request: RestRequest = { method, params: matched.params, query: url.searchParams, body: parsed.body, files: parsed.files };
       const result = matched.route.handler(request);
       await respond(result.status, result.body);
     } catch (error) {
