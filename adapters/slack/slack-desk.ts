@@ -44,6 +44,9 @@ export function isSlackRefusal(error: unknown): boolean {
   return (error as { code?: string }).code === webApi.ErrorCode.PlatformError;
 }
 
+/** How many times a post is tried, through rate limits and server errors. */
+const POST_TRIES = 12;
+
 /** Failures worth one more try: Slack's server errors and broken connections, never a refusal (`ok: false`). */
 function isPassingFailure(error: unknown): boolean {
   const { code, statusCode } = error as { code?: string; statusCode?: number };
@@ -84,6 +87,7 @@ export class SlackDesk {
   private readonly people = new Map<string, Person>();
   botUserId = '';
   botId = '';
+  private readonly poster: webApi.WebClient;
   /** The workspace's address (`https://name.slack.com/`), for links to messages. */
   teamUrl = '';
 
@@ -97,6 +101,9 @@ export class SlackDesk {
       retryConfig: { retries: 10, factor: 2, minTimeout: 100, maxTimeout: 10_000, randomize: true },
     };
     const logger = boltLogger(context.logger);
+    // Posts go through a client of their own that tries nothing again by itself: a post answered with a server
+    // error may have been made, and only `post` knows to look before it posts again (see there).
+    this.poster = new webApi.WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger });
     // convoStore: Bolt's conversation-state store, unused here, would run on every event and keep state per conversation.
     if (settings.appToken) {
       this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
@@ -265,8 +272,13 @@ export class SlackDesk {
   }
 
   /** Posts in a thread as the bot (or as someone, with their name and avatar) and remembers it as its own. */
+  /**
+   * Posts a message and gives its ts. Slack has no idempotency key: a post answered with a server error or a
+   * broken connection may have been made all the same, so before trying again the bot looks for it among its
+   * own recent posts there, and adopts it when found rather than posting it twice.
+   */
   async post(channel: string, threadTs: string | null, text: string, extra: { username?: string; icon_url?: string | null; blocks?: unknown[] } = {}): Promise<string> {
-    const result = await this.call(() => this.client.chat.postMessage({
+    const body = {
       channel,
       text: truncate(text || ' ', 39_000),
       ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -275,10 +287,40 @@ export class SlackDesk {
       ...(extra.blocks ? { blocks: extra.blocks as never } : {}),
       unfurl_links: false,
       unfurl_media: false,
-    }));
-    const ts = String(result.ts);
-    this.remember(String(result.channel ?? channel), ts);
-    return ts;
+    };
+    // Slack's clock, a little before the first try: posts made since then may be this one.
+    const since = (Date.now() - 5_000) / 1000;
+    let maybeMade = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const made = maybeMade ? await this.ownPostSince(channel, threadTs, since, body.text, body.username) : null;
+        const posted = made ? { channel, ts: made } : await this.poster.chat.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) }));
+        this.remember(posted.channel, posted.ts);
+        return posted.ts;
+      } catch (error) {
+        // A rate limit is waited out (nothing was made); a server error or a broken connection is tried again.
+        const retryAfter = (error as { code?: string; retryAfter?: number }).code === webApi.ErrorCode.RateLimitedError ? (error as { retryAfter: number }).retryAfter : null;
+        if ((retryAfter === null && !isPassingFailure(error)) || attempt >= POST_TRIES) throw error;
+        maybeMade ||= retryAfter === null;
+        const backoff = 200 * 2 ** Math.min(attempt - 1, 5);
+        await new Promise((resolve) => setTimeout(resolve, retryAfter !== null ? retryAfter * 1000 : backoff + Math.random() * backoff));
+      }
+    }
+  }
+
+  /** The ts of a post of the bot's with this text (and name), made in a thread or channel since a time. */
+  private async ownPostSince(channel: string, threadTs: string | null, since: number, text: string, username: string | undefined): Promise<string | null> {
+    try {
+      const page = threadTs
+        ? await this.client.conversations.replies({ channel, ts: threadTs, oldest: since.toFixed(6), limit: 100 })
+        : await this.client.conversations.history({ channel, oldest: since.toFixed(6), limit: 100 });
+      const made = page.messages?.find((m) => m.bot_id === this.botId && m.ts !== threadTs && m.text === text && (!username || (m as { username?: string }).username === username));
+      return made?.ts ?? null;
+    } catch (error) {
+      // Not knowing is not a reason to lose the message: it is posted again.
+      this.log.warn({ err: error, channel }, 'could not look for a post Slack may have made');
+      return null;
+    }
   }
 
   /** A notice from the bot in the staff thread, the requester's thread, or both; kept in the ticket's record. */

@@ -74,4 +74,20 @@ describe('platforms that fail some of the time', () => {
       expect(Object.entries(slack.reactionsOn(channel, ts)).filter(([, users]) => users.includes(slack.botUserId)).map(([name]) => name)).toEqual(['hourglass_flowing_sand']);
     }
   }, 60_000);
+
+  it('GIVEN Slack failing with 500 after it posted (a lost answer) WHEN the bot posts again THEN each message is mirrored once', async () => {
+    const w = await SlackWorld.start();
+    worlds.push(w);
+    const { slack, ids } = w;
+    const opened = await openSlackTicket(w, { subject: 'Posted but answered 500 on Slack' });
+    const fault = slack.injectFault({ method: 'chat.postMessage', status: 500, afterProcessing: true, times: 4 });
+    for (let i = 1; i <= 4; i++) await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: `question ${i}` });
+    const inStaff = () => slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).map((m) => String(m.text)).filter((t) => t.startsWith('question '));
+    await waitFor(() => expect(inStaff()).toHaveLength(4), 30_000);
+    await w.settle();
+    expect(fault.hits).toBe(4);
+    expect(inStaff()).toEqual(['question 1', 'question 2', 'question 3', 'question 4']);
+    const copies = await w.database.dataSource.query(`SELECT count(*) AS n FROM message_copies c JOIN ticket_messages m ON m.id = c.message_id WHERE m.ticket_id = ${opened.ticket.id} AND c.purpose = 'mirror'`);
+    expect(Number(copies[0].n)).toBe(4);
+  }, 60_000);
 });

@@ -8,6 +8,8 @@ export interface FaultOutcome {
   delayMs: number;
   /** Whether the fault only delays and lets the call through. */
   passThrough: boolean;
+  /** Whether the call is carried out before the error is answered. */
+  afterProcessing?: boolean;
 }
 
 interface ArmedFault {
@@ -75,6 +77,7 @@ function outcomeOf(spec: FaultSpec): FaultOutcome {
       headers,
       delayMs,
       passThrough: false,
+      ...(spec.afterProcessing ? { afterProcessing: true } : {}),
     };
   }
   if (spec.error !== undefined) {

@@ -166,7 +166,7 @@ export class FakeSlackServer {
     const fault = this.host.faults.take(method);
     if (fault) {
       if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (!fault.passThrough) return respond(fault.status, fault.body, fault.headers, true);
+      if (!fault.passThrough && !fault.afterProcessing) return respond(fault.status, fault.body, fault.headers, true);
     }
     const known = this.host.api.status(method);
     if (known === 'unknown') return respond(200, { ok: false, error: 'unknown_method', req_method: method }, {}, false);
@@ -183,6 +183,7 @@ export class FakeSlackServer {
       : { 'x-oauth-scopes': 'connections:write' };
     try {
       const result = this.host.api.call(method, args);
+      if (fault?.afterProcessing) return respond(fault.status, fault.body, fault.headers, true, result.after);
       return respond(200, result.body, scopeHeaders, false, result.after);
     } catch (error) {
       if (error instanceof ApiError) return respond(200, { ok: false, error: error.error, ...error.extra }, scopeHeaders, false);

@@ -139,6 +139,8 @@ export interface FaultSpec {
   rate?: number;
   /** Delay before answering, in ms (applies alone or with another fault). */
   delayMs?: number;
+  /** With `status`: the call is carried out, then answered with the error (a server failing after the work). */
+  afterProcessing?: boolean;
 }
 
 /** A live handle on an injected fault. */
