@@ -31,6 +31,8 @@ const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 
 
 const DISCORD_ID_FIX = 'in Discord, turn on Settings > Advanced > Developer Mode, then right-click it and choose "Copy ID"';
 const SLACK_CHANNEL_FIX = 'in Slack, open the channel, click its name, and copy the Channel ID at the bottom of the About tab';
+const SLACK_USER_GROUP = /^S[A-Z0-9]{2,20}$/;
+const SLACK_USER_GROUP_FIX = 'in Slack, open People, then User groups, then the group: its id (S0123ABCD) ends the address in a browser';
 const SLACK_USER_FIX = "in Slack, open the person's profile, click ⋮ and choose \"Copy member ID\"";
 
 /** Discord modals hold 5 fields; subject, description and the file upload take 3 of them. */
@@ -121,7 +123,7 @@ function readDiscordDesk(reader: ConfigReader, value: unknown, path: string): Di
 }
 
 function readSlackDesk(reader: ConfigReader, value: unknown, path: string): SlackDeskConfig | null {
-  const o = reader.object(value, path, ['teamId', 'moderatorUserIds', 'logChannelId', 'notePrefix'], false);
+  const o = reader.object(value, path, ['teamId', 'moderatorUserIds', 'moderatorUserGroupIds', 'logChannelId', 'notePrefix'], false);
   if (!o) return null;
   const teamId = reader.string(o.teamId, `${path}.teamId`, {
     required: true,
@@ -132,8 +134,8 @@ function readSlackDesk(reader: ConfigReader, value: unknown, path: string): Slac
   return {
     teamId: teamId ?? '',
     moderatorUserIds: reader.ids(o.moderatorUserIds, `${path}.moderatorUserIds`, SLACK_USER, 'a Slack member id such as U0123ABCD', SLACK_USER_FIX),
-    // Slack user groups are not read (yet): moderators and agents are listed by member id.
-    moderatorRoleIds: [],
+    // Slack's user groups play the part Discord's roles do: their members are moderators.
+    moderatorRoleIds: reader.ids(o.moderatorUserGroupIds, `${path}.moderatorUserGroupIds`, SLACK_USER_GROUP, 'a Slack user group id such as S0123ABCD', SLACK_USER_GROUP_FIX),
     logChannelId: reader.string(o.logChannelId, `${path}.logChannelId`, { pattern: SLACK_CHANNEL, patternHint: 'a Slack channel id such as C0123ABCD', fix: SLACK_CHANNEL_FIX }),
     notePrefix: reader.string(o.notePrefix, `${path}.notePrefix`, { min: 1, max: 20, fix: 'use a short word such as "note:"' }) ?? 'note:',
   };
@@ -325,7 +327,7 @@ function readQuestion(reader: ConfigReader, value: unknown, path: string): Categ
 }
 
 function readCategorySpace(reader: ConfigReader, value: unknown, path: string, platform: 'discord' | 'slack'): CategoryPlatformConfig | null {
-  const o = reader.object(value, path, platform === 'discord' ? ['channelId', 'agentRoleIds', 'agentUserIds'] : ['channelId', 'agentUserIds'], false);
+  const o = reader.object(value, path, platform === 'discord' ? ['channelId', 'agentRoleIds', 'agentUserIds'] : ['channelId', 'agentUserIds', 'agentUserGroupIds'], false);
   if (!o) return null;
   if (platform === 'discord') {
     return {
@@ -339,7 +341,7 @@ function readCategorySpace(reader: ConfigReader, value: unknown, path: string, p
     channelId:
       reader.string(o.channelId, `${path}.channelId`, { required: true, pattern: SLACK_CHANNEL, patternHint: 'a Slack channel id such as C0123ABCD', fix: `${SLACK_CHANNEL_FIX}; use the private staff channel of this category and invite the bot to it` }) ?? '',
     agentUserIds: reader.ids(o.agentUserIds, `${path}.agentUserIds`, SLACK_USER, 'a Slack member id such as U0123ABCD', SLACK_USER_FIX),
-    agentRoleIds: [],
+    agentRoleIds: reader.ids(o.agentUserGroupIds, `${path}.agentUserGroupIds`, SLACK_USER_GROUP, 'a Slack user group id such as S0123ABCD', SLACK_USER_GROUP_FIX),
   };
 }
 

@@ -35,6 +35,8 @@ interface Person {
 
 const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
 const PEOPLE_TTL_MS = 10 * 60_000;
+/** How long a user group's members are trusted before they are read again. */
+const USER_GROUP_TTL_MS = 5 * 60_000;
 const POSTED_MEMORY = 20_000;
 /** How long a Slack request may go unanswered by every listener before the bot refuses it (Slack waits 3 s). */
 const UNHANDLED_REQUEST_MS = 2500;
@@ -88,6 +90,9 @@ export class SlackDesk {
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
+  /** The user groups the configuration names, and their members as last read. */
+  private userGroupIds: string[] | null = null;
+  private readonly userGroups = new Map<string, { members: Promise<ReadonlySet<string>>; expiresAt: number }>();
   /** The workspace's address (`https://name.slack.com/`), for links to messages. */
   teamUrl = '';
 
@@ -215,8 +220,47 @@ export class SlackDesk {
   }
 
   async actor(userId: string): Promise<Actor> {
-    const person = await this.person(userId);
-    return { id: userId, name: person.name, roleIds: [], locale: person.locale };
+    const [person, roleIds] = await Promise.all([this.person(userId), this.userGroupsOf(userId)]);
+    return { id: userId, name: person.name, roleIds, locale: person.locale };
+  }
+
+  /**
+   * The configured user groups (agents' and moderators') someone belongs to: Slack's user groups play the part
+   * of Discord's roles. Each group's members are read at most every few minutes; none is read when no desk
+   * names a group.
+   */
+  private async userGroupsOf(userId: string): Promise<string[]> {
+    const groups = this.configuredUserGroups();
+    if (groups.length === 0) return [];
+    const members = await Promise.all(groups.map((group) => this.userGroupMembers(group)));
+    return groups.filter((_, i) => members[i]!.has(userId));
+  }
+
+  private configuredUserGroups(): string[] {
+    this.userGroupIds ??= [
+      ...new Set(
+        this.context.desks.config.desks.flatMap((desk) =>
+          desk.slack ? [...desk.slack.moderatorRoleIds, ...desk.categories.flatMap((c) => c.slack?.agentRoleIds ?? [])] : [],
+        ),
+      ),
+    ];
+    return this.userGroupIds;
+  }
+
+  private userGroupMembers(group: string): Promise<ReadonlySet<string>> {
+    const cached = this.userGroups.get(group);
+    if (cached && cached.expiresAt > Date.now()) return cached.members;
+    const members = this.client.usergroups.users
+      .list({ usergroup: group })
+      .then((answer) => new Set(answer.users ?? []) as ReadonlySet<string>)
+      .catch((error: unknown) => {
+        // Nobody is taken for staff on a group that cannot be read; asked again on the next event.
+        this.log.warn({ err: error, group }, 'could not read the members of a Slack user group');
+        this.userGroups.delete(group);
+        return new Set<string>() as ReadonlySet<string>;
+      });
+    this.userGroups.set(group, { members, expiresAt: Date.now() + USER_GROUP_TTL_MS });
+    return members;
   }
 
   async words(userId: string, desk: DeskConfig | null): Promise<Catalog> {

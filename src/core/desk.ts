@@ -4,7 +4,7 @@ import type { Platform, Priority } from './ticket.js';
 export type Language = 'en' | 'fr';
 export const LANGUAGES: readonly Language[] = ['en', 'fr'];
 
-/** Who may act on a desk on one platform. Discord uses role ids; Slack uses user ids (and optionally user group ids). */
+/** Who may act on a desk on one platform: user ids, and role ids (Discord roles, Slack user groups). */
 export interface PlatformAccess {
   moderatorRoleIds: string[];
   moderatorUserIds: string[];

@@ -64,6 +64,24 @@ describe('desk configuration', () => {
     expect(text).toContain('  - desks[0].categories[0].discord.channelId: must be a Discord text channel id (17 to 20 digits), got "general"');
   });
 
+  it('GIVEN Slack user groups as agents and moderators WHEN loaded THEN they are read as roles, and a wrong id is named with where to find it', () => {
+    const good = parseSupportConfig(
+      withDesk((d) => {
+        (d.slack as Record<string, unknown>).moderatorUserGroupIds = ['S0MODS001'];
+        (d.categories[0]!.slack as Record<string, unknown>).agentUserGroupIds = ['S0BILLING'];
+      }),
+    );
+    expect(good.ok).toBe(true);
+    if (!good.ok) return;
+    expect(good.config.desks[0]!.slack!.moderatorRoleIds).toEqual(['S0MODS001']);
+    expect(good.config.desks[0]!.categories[0]!.slack!.agentRoleIds).toEqual(['S0BILLING']);
+    const problems = problemsOf(withDesk((d) => ((d.categories[0]!.slack as Record<string, unknown>).agentUserGroupIds = ['billing-team'])));
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'desks[0].categories[0].slack.agentUserGroupIds[0]', message: 'must be a Slack user group id such as S0123ABCD, got "billing-team"' }),
+    ]);
+    expect(problems[0]!.fix).toContain('User groups');
+  });
+
   it('GIVEN a Discord category with more questions than a modal holds WHEN loaded THEN it says how many fit', () => {
     const problems = problemsOf(
       withDesk((d) => {

@@ -23,6 +23,8 @@ export interface SlackWorldOptions {
   limits?: Record<string, unknown>;
   autoClose?: Record<string, unknown>;
   desk?: Record<string, unknown>;
+  /** Members (user ids) of a user group made in the fake and named as the billing category's agents. */
+  billingAgentGroup?: (ids: DefaultScenario) => string[];
   /** The bot's database (default: a sqlite file in the world's folder). */
   databaseUrl?: string;
 }
@@ -30,6 +32,7 @@ export interface SlackWorldOptions {
 /** The desk configuration for the fake workspace's default scenario, as a user would write it. */
 export function rawSlackDeskConfig(slack: FakeSlack, options: SlackWorldOptions = {}) {
   const ids = slack.scenario as DefaultScenario;
+  const billingGroup = options.billingAgentGroup ? slack.addUserGroup({ handle: 'billing-team', users: options.billingAgentGroup(ids) }) : null;
   return {
     desks: [
       {
@@ -52,7 +55,7 @@ export function rawSlackDeskConfig(slack: FakeSlack, options: SlackWorldOptions 
             label: 'Billing',
             emoji: '💳',
             questions: [{ key: 'order', label: 'Order number', required: false }],
-            slack: { channelId: ids.channels.billing, agentUserIds: [ids.users.agnes] },
+            slack: { channelId: ids.channels.billing, agentUserIds: [ids.users.agnes], ...(billingGroup ? { agentUserGroupIds: [billingGroup] } : {}) },
           },
         ],
         ...options.desk,

@@ -104,3 +104,30 @@ describe('staff and mirroring on Slack', () => {
     expect(hints).toHaveLength(1);
   });
 });
+
+describe('Slack user groups as agents', () => {
+  let grouped: SlackWorld;
+  beforeAll(async () => {
+    grouped = await SlackWorld.start({ billingAgentGroup: (ids) => [ids.users.otto] });
+  });
+  afterAll(async () => {
+    await grouped?.stop();
+  });
+
+  it('GIVEN a user group named as a category\'s agents WHEN one of its members acts on tickets THEN they are agents of that category, and of no other', async () => {
+    const { slack, ids } = grouped;
+    const billing = await openSlackTicket(grouped, { subject: 'Refund for a group agent', category: 'billing' });
+    const technical = await openSlackTicket(grouped, { subject: 'Not for the billing team', category: 'technical' });
+    const claim = await slack.slashCommand({ user: ids.users.otto, channel: ids.channels.general, command: '/ticket', text: `claim ${billing.number}` });
+    await waitFor(() => expect(texts(claim.responseUrlMessages as Json[])).toContain(`You claimed ${billing.number}.`));
+    expect((await grouped.service.ticketById(billing.ticket.id)).assigneeId).toBe(ids.users.otto);
+    const refused = await slack.slashCommand({ user: ids.users.otto, channel: ids.channels.general, command: '/ticket', text: `claim ${technical.number}` });
+    await waitFor(() => expect(texts(refused.responseUrlMessages as Json[])).toContain('You are not allowed to claim this ticket.'));
+    expect((await grouped.service.ticketById(technical.ticket.id)).assigneeId).toBeNull();
+    // Someone outside the group is not an agent of billing.
+    const outsider = await slack.slashCommand({ user: ids.users.bruno, channel: ids.channels.general, command: '/ticket', text: `claim ${billing.number}` });
+    await waitFor(() => expect(outsider.responseUrlMessages).toHaveLength(1));
+    expect(String((outsider.responseUrlMessages[0] as Json).text)).not.toContain('You claimed');
+    expect(slack.calls.filter((c) => c.method === 'usergroups.users.list')).not.toHaveLength(0);
+  });
+});

@@ -272,6 +272,20 @@ export class FakeSlack {
   }
 
   /** Add a public or private channel; returns its id. */
+  /** Creates a user group (a "subteam") with these members; returns its id. */
+  addUserGroup(seed: { handle: string; users: string[] }): string {
+    const id = `S${String(this.state.userGroups.size + 1).padStart(4, '0')}${seed.handle.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6)}`;
+    this.state.userGroups.set(id, { id, handle: seed.handle, users: [...seed.users] });
+    return id;
+  }
+
+  /** Changes a user group's members. */
+  setUserGroupMembers(id: string, users: string[]): void {
+    const group = this.state.userGroups.get(id);
+    if (!group) throw new Error(`no user group ${id}`);
+    group.users = [...users];
+  }
+
   addChannel(seed: ChannelSeed): string {
     return this.state.addChannel(seed).id;
   }

@@ -152,6 +152,8 @@ export class SlackState {
   private readonly byLocation = new Map<string, MessageRecord>();
   private readonly replies = new Map<string, MessageRecord[]>();
   readonly files = new Map<string, FileRecord>();
+  /** User groups (`S…`), by id: their handle and members. */
+  readonly userGroups = new Map<string, { id: string; handle: string; users: string[] }>();
   readonly views = new Map<string, ViewRecord>();
   readonly triggers = new Map<string, TriggerRecord>();
   readonly responseUrls = new Map<string, ResponseUrlRecord>();

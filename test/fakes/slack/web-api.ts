@@ -122,6 +122,7 @@ export class WebApi {
     'conversations.list': (a) => this.conversationsList(a),
     'users.info': (a) => this.usersInfo(a),
     'users.list': (a) => this.usersList(a),
+    'usergroups.users.list': (a) => this.userGroupsUsersList(a),
     'reactions.add': (a) => this.reactionsAdd(a),
     'reactions.remove': (a) => this.reactionsRemove(a),
     'reactions.get': (a) => this.reactionsGet(a),
@@ -670,6 +671,15 @@ export class WebApi {
     const user = id ? this.state.users.get(id) : undefined;
     if (!user) fail('user_not_found');
     return { body: { ok: true, user: userWire(this.state, user, bool(args.include_locale)) } };
+  }
+
+  private userGroupsUsersList(args: Obj): ApiResult {
+    this.need('usergroups:read');
+    const id = str(args.usergroup);
+    if (!id) fail('invalid_arguments');
+    const group = this.state.userGroups.get(id);
+    if (!group) fail('no_such_subteam');
+    return { body: { ok: true, users: [...group.users] } };
   }
 
   private usersList(args: Obj): ApiResult {
