@@ -248,8 +248,9 @@ export class SlackDesk {
   }
 
   private userGroupMembers(group: string): Promise<ReadonlySet<string>> {
+    const now = this.context.clock.now().getTime();
     const cached = this.userGroups.get(group);
-    if (cached && cached.expiresAt > Date.now()) return cached.members;
+    if (cached && cached.expiresAt > now) return cached.members;
     const members = this.client.usergroups.users
       .list({ usergroup: group })
       .then((answer) => new Set(answer.users ?? []) as ReadonlySet<string>)
@@ -259,7 +260,7 @@ export class SlackDesk {
         this.userGroups.delete(group);
         return new Set<string>() as ReadonlySet<string>;
       });
-    this.userGroups.set(group, { members, expiresAt: Date.now() + USER_GROUP_TTL_MS });
+    this.userGroups.set(group, { members, expiresAt: now + USER_GROUP_TTL_MS });
     return members;
   }
 

@@ -110,7 +110,8 @@ export class SlackWorld {
   }
 
   private settings!: Settings;
-  private config!: SupportConfig;
+  /** The desk configuration the bot runs with. */
+  config!: SupportConfig;
   private mode: 'http' | 'socket' = 'http';
 
   /** Starts the bot (again) on this world's database and fake workspace. */

@@ -130,4 +130,24 @@ describe('Slack user groups as agents', () => {
     expect(String((outsider.responseUrlMessages[0] as Json).text)).not.toContain('You claimed');
     expect(slack.calls.filter((c) => c.method === 'usergroups.users.list')).not.toHaveLength(0);
   });
+
+  it('GIVEN a member removed from the agents\' user group WHEN the group is read again (every 5 minutes) THEN they are no longer an agent', async () => {
+    const { slack, ids } = grouped;
+    const billing = await openSlackTicket(grouped, { subject: 'After leaving the billing team', category: 'billing' });
+    const group = billingGroupOf(grouped);
+    slack.setUserGroupMembers(group, []);
+    // Read a moment ago: still an agent until the members are read again.
+    const before = await slack.slashCommand({ user: ids.users.otto, channel: ids.channels.general, command: '/ticket', text: `claim ${billing.number}` });
+    await waitFor(() => expect(texts(before.responseUrlMessages as Json[])).toContain(`You claimed ${billing.number}.`));
+    await grouped.service.assign(billing.ticket.id, { id: ids.users.max, name: 'Max' }, null);
+    grouped.clock.advance({ minutes: 6 });
+    const after = await slack.slashCommand({ user: ids.users.otto, channel: ids.channels.general, command: '/ticket', text: `claim ${billing.number}` });
+    await waitFor(() => expect(texts(after.responseUrlMessages as Json[])).toContain('You are not allowed to claim this ticket.'));
+    expect((await grouped.service.ticketById(billing.ticket.id)).assigneeId).toBeNull();
+  });
 });
+
+function billingGroupOf(world: SlackWorld): string {
+  const category = world.config.desks[0]!.categories.find((c) => c.key === 'billing')!;
+  return category.slack!.agentRoleIds[0]!;
+}
