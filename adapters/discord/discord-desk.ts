@@ -8,6 +8,7 @@ import {
   DiscordAPIError,
   GuildMember,
   PermissionsBitField,
+  RESTEvents,
   Routes,
   type Attachment,
   type Collection,
@@ -75,12 +76,35 @@ export class DiscordDesk {
   readonly queue = new KeyedQueue();
   /** Forms held back while their requester reads suggested articles, by the form's nonce. */
   readonly pendingForms = new Map<string, PendingForm>();
+  /**
+   * Thread creations Discord answered with a server error (`channel:name`): discord.js tries them again, and
+   * the failed try may have made a thread all the same (threads take no nonce). See {@link dropTwins}.
+   */
+  private readonly threadCreateErrors = new Set<string>();
 
   constructor(
     readonly context: AdapterContext,
     readonly settings: DiscordSettings,
   ) {
     this.client = new Client(discordClientOptions(settings.apiUrl, settings.requestsPerSecond));
+    this.client.rest.on(RESTEvents.Response, (request, response) => {
+      const channel = request.method === 'POST' && response.status >= 500 ? /^\/channels\/(\d+)\/threads$/.exec(request.path)?.[1] : undefined;
+      const name = (request.data.body as { name?: unknown } | undefined)?.name;
+      if (channel && typeof name === 'string') this.threadCreateErrors.add(`${channel}:${name}`);
+    });
+  }
+
+  /**
+   * After a thread creation that met a server error: the ticket's other threads (same name, the bot's, in that
+   * channel), made by a try whose answer was lost, are deleted, so the ticket keeps the thread it uses.
+   */
+  private async dropTwins(channel: GuildTextBasedChannel, thread: ThreadChannel): Promise<void> {
+    if (!this.threadCreateErrors.delete(`${channel.id}:${thread.name}`)) return;
+    const active = await channel.guild.channels.fetchActiveThreads();
+    const twins = active.threads.filter((t) => t.parentId === channel.id && t.ownerId === this.client.user?.id && t.name === thread.name && t.id !== thread.id);
+    for (const twin of twins.values()) {
+      await twin.delete('A twin of a ticket thread, made by a request Discord answered with an error').catch((error: unknown) => this.log.warn({ err: error, threadId: twin.id }, 'could not delete a twin thread'));
+    }
   }
 
   get service() {
@@ -352,6 +376,7 @@ export class DiscordDesk {
         reason: `Support ticket ${label}`,
       });
       ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: thread.id });
+      await this.dropTwins(channel, thread);
     }
     this.threads.set(thread.id, ticket.id);
     try {

@@ -47,6 +47,18 @@ describe('platforms that fail some of the time', () => {
     expect(posts.length).toBeGreaterThanOrEqual(8);
   }, 60_000);
 
+  it('GIVEN Discord failing with 500 after it made a ticket\'s thread WHEN discord.js tries again THEN the ticket keeps one thread and no twin is left', async () => {
+    const w = await DiscordWorld.start();
+    worlds.push(w);
+    const { discord, seed } = w;
+    const fault = discord.injectFault({ method: 'POST', path: /\/channels\/\d+\/threads$/, status: 500, afterProcessing: true, times: 1 });
+    const opened = await openTicket(w, { subject: 'Thread made twice' });
+    await w.settle();
+    expect(fault.hits).toBe(1);
+    const threads = discord.threadsIn(seed.channels.billing).filter((t) => (t as { name: string }).name.includes('Thread made twice'));
+    expect(threads.map((t) => t.id)).toEqual([opened.threadId]);
+  }, 60_000);
+
   it('GIVEN Slack answering 500 and ratelimited to a share of calls WHEN both sides write THEN every message is mirrored once, in order', async () => {
     const w = await SlackWorld.start();
     worlds.push(w);
