@@ -100,10 +100,13 @@ export class DiscordDesk {
    */
   private async dropTwins(channel: GuildTextBasedChannel, thread: ThreadChannel): Promise<void> {
     if (!this.threadCreateErrors.delete(`${channel.id}:${thread.name}`)) return;
-    const active = await channel.guild.channels.fetchActiveThreads();
-    const twins = active.threads.filter((t) => t.parentId === channel.id && t.ownerId === this.client.user?.id && t.name === thread.name && t.id !== thread.id);
-    for (const twin of twins.values()) {
-      await twin.delete('A twin of a ticket thread, made by a request Discord answered with an error').catch((error: unknown) => this.log.warn({ err: error, threadId: twin.id }, 'could not delete a twin thread'));
+    try {
+      const active = await channel.guild.channels.fetchActiveThreads();
+      const twins = active.threads.filter((t) => t.parentId === channel.id && t.ownerId === this.client.user?.id && t.name === thread.name && t.id !== thread.id);
+      for (const twin of twins.values()) await twin.delete('A twin of a ticket thread, made by a request Discord answered with an error');
+    } catch (error) {
+      // The ticket has its thread; a twin left behind is logged, not a reason to fail the opening.
+      this.log.warn({ err: error, threadId: thread.id }, 'could not look for or delete a twin of a ticket thread');
     }
   }
 
