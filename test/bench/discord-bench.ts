@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deployCommands } from '../../adapters/discord/deploy-commands.js';
 import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
-import type { BenchOptions, Figures } from './figures.js';
+import { figuresOf, type BenchOptions, type Figures } from './figures.js';
 import { createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -152,30 +152,25 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
 
     // 4. The floor: the same calls and writes, without the bot, on the same fake and a database of its own.
     const floor = await discordFloor(discord, seed, members, floorDatabase, template, options, burstCalls, sent.length, origin, auth);
-    return {
+    return figuresOf({
       platform: 'discord',
       database: kind,
       tickets: options.tickets,
-      ticketsPerSecond: options.tickets / ticketSeconds,
-      ticketLatency: { p50: percentile(ticketLatencies, 50), p99: percentile(ticketLatencies, 99) },
+      ticketSeconds,
+      ticketLatencies,
       messages: sent.length,
-      messagesPerSecond: sent.length / messageSeconds,
-      burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
-      pacedMessages: paced.length,
-      pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      messageSeconds,
+      burstLatencies,
+      pacedLatencies,
       cpuPerTicketMs,
       cpuPerMessageMs,
-      floorTicketsPerSecond: floor.ticketsPerSecond,
-      floorMessagesPerSecond: floor.messagesPerSecond,
+      floor,
       peakRss,
       rssAtStart,
       rssWithOpenTickets,
-      lost: check.lost + pacedCheck.lost,
-      doubled: check.doubled + pacedCheck.doubled,
-      outOfOrder: check.outOfOrder + pacedCheck.outOfOrder,
-      errorLines: errors.length,
-      firstError: errors[0]?.slice(0, 400) ?? null,
-    };
+      checks: [check, pacedCheck],
+      errors,
+    });
   } finally {
     bot.child.kill('SIGKILL');
     await discord.stop();

@@ -1,3 +1,4 @@
+import { percentile } from './support.js';
 /** What one bench run is asked to do. */
 export interface BenchOptions {
   /** Tickets opened (and left open: the memory figure is taken with them all open). */
@@ -47,6 +48,60 @@ export interface Figures {
   outOfOrder: number;
   errorLines: number;
   firstError: string | null;
+}
+
+/** What a platform's run measured, raw: {@link figuresOf} turns it into the figures printed. */
+export interface Measured {
+  platform: Figures['platform'];
+  database: Figures['database'];
+  tickets: number;
+  ticketSeconds: number;
+  ticketLatencies: readonly number[];
+  messages: number;
+  messageSeconds: number;
+  burstLatencies: readonly number[];
+  pacedLatencies: readonly number[];
+  cpuPerTicketMs: number;
+  cpuPerMessageMs: number;
+  floor: { ticketsPerSecond: number; messagesPerSecond: number };
+  peakRss: number;
+  rssAtStart: number;
+  rssWithOpenTickets: number;
+  /** The message checks of the burst and of the paced messages. */
+  checks: ReadonlyArray<{ lost: number; doubled: number; outOfOrder: number }>;
+  errors: readonly string[];
+}
+
+function latency(values: readonly number[]): Latency {
+  return { p50: percentile(values, 50), p99: percentile(values, 99) };
+}
+
+export function figuresOf(m: Measured): Figures {
+  const sum = (key: 'lost' | 'doubled' | 'outOfOrder') => m.checks.reduce((total, check) => total + check[key], 0);
+  return {
+    platform: m.platform,
+    database: m.database,
+    tickets: m.tickets,
+    ticketsPerSecond: m.tickets / m.ticketSeconds,
+    ticketLatency: latency(m.ticketLatencies),
+    messages: m.messages,
+    messagesPerSecond: m.messages / m.messageSeconds,
+    burstLatency: latency(m.burstLatencies),
+    pacedMessages: m.pacedLatencies.length,
+    pacedLatency: latency(m.pacedLatencies),
+    cpuPerTicketMs: m.cpuPerTicketMs,
+    cpuPerMessageMs: m.cpuPerMessageMs,
+    floorTicketsPerSecond: m.floor.ticketsPerSecond,
+    floorMessagesPerSecond: m.floor.messagesPerSecond,
+    peakRss: m.peakRss,
+    rssAtStart: m.rssAtStart,
+    rssWithOpenTickets: m.rssWithOpenTickets,
+    lost: sum('lost'),
+    doubled: sum('doubled'),
+    outOfOrder: sum('outOfOrder'),
+    errorLines: m.errors.length,
+    firstError: m.errors[0]?.slice(0, 400) ?? null,
+  };
 }
 
 export const TARGETS = {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '../fakes/slack/index.js';
 import { freePort } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
-import type { BenchOptions, Figures } from './figures.js';
-import { createBenchDatabase, inParallel, percentile, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+import { figuresOf, type BenchOptions, type Figures } from './figures.js';
+import { createBenchDatabase, inParallel, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
 
 /** Finds calls as they come, without scanning every recorded call for every waiter. */
 class CallWatcher {
@@ -178,30 +178,25 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await bot.stop();
 
     const floor = await slackFloor(slack, floorDatabase, rows, ticketCalls, burstCalls, options, plan.length);
-    return {
+    return figuresOf({
       platform: 'slack',
       database: kind,
       tickets: options.tickets,
-      ticketsPerSecond: options.tickets / ticketSeconds,
-      ticketLatency: { p50: percentile(ticketLatencies, 50), p99: percentile(ticketLatencies, 99) },
+      ticketSeconds,
+      ticketLatencies,
       messages: plan.length,
-      messagesPerSecond: plan.length / messageSeconds,
-      burstLatency: { p50: percentile(burstLatencies, 50), p99: percentile(burstLatencies, 99) },
-      pacedMessages: paced.length,
-      pacedLatency: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99) },
+      messageSeconds,
+      burstLatencies,
+      pacedLatencies,
       cpuPerTicketMs,
       cpuPerMessageMs,
-      floorTicketsPerSecond: floor.ticketsPerSecond,
-      floorMessagesPerSecond: floor.messagesPerSecond,
+      floor,
       peakRss,
       rssAtStart,
       rssWithOpenTickets,
-      lost: check.lost + pacedCheck.lost,
-      doubled: check.doubled + pacedCheck.doubled,
-      outOfOrder: check.outOfOrder + pacedCheck.outOfOrder,
-      errorLines: errors.length,
-      firstError: errors[0]?.slice(0, 400) ?? null,
-    };
+      checks: [check, pacedCheck],
+      errors,
+    });
   } finally {
     watcher.stop();
     bot.child.kill('SIGKILL');
