@@ -23,6 +23,19 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export type NewTicket = Omit<Ticket, 'id'>;
 
+/**
+ * Statements of one transaction that do not depend on each other, sent side by side: each is a trip to the
+ * database, and these make one trip's wait together. Answers their results in order, once every one of them has
+ * finished; fails with the first failure, also only then, so a transaction never ends under a statement still
+ * running.
+ */
+export async function together<T extends readonly unknown[]>(...statements: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(statements);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export interface NewTicketMessage {
   ticketId: number;
   channelId: string | null;
@@ -87,6 +100,8 @@ export interface TicketTransaction {
   insertTicket(ticket: NewTicket): Promise<Ticket>;
   /** Saves every mutable field of the ticket. */
   updateTicket(ticket: Ticket): Promise<void>;
+  /** Writes these fields of the ticket and gives it back as now stored, in one statement; null if there is none. */
+  patchTicket(id: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket | null>;
   findTicketById(id: number, options?: FindOptions): Promise<Ticket | null>;
   findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null>;
   /** A ticket by one of its spaces: (channel, thread) of the staff space or of the requester's space. */

@@ -14,7 +14,7 @@ import {
   type CleanTicketForm,
   type TicketForm,
 } from './policies.js';
-import { systemClock, type Clock, type NewTicketEvent, type NewTicketMessage, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
+import { systemClock, together, type Clock, type NewTicketEvent, type NewTicketMessage, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
 import { refuse, type TicketAction } from './refusals.js';
 import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
 import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
@@ -230,7 +230,7 @@ export class TicketService {
    */
   async checkOpen(request: OpenTicketRequest): Promise<CleanTicketForm> {
     const desk = this.deskFor(request.platform, request.workspaceId);
-    return this.store.read((tx) => this.checkOpenIn(tx, desk, request, this.clock.now()));
+    return this.store.read(async (tx) => this.checkOpenWith(desk, request, this.clock.now(), await this.openingsOf(tx, desk, request.requester.id)));
   }
 
   /**
@@ -240,9 +240,9 @@ export class TicketService {
   async precheckOpen(request: OpenTicketRequest): Promise<{ opened: Ticket; form?: undefined } | { opened?: undefined; form: CleanTicketForm }> {
     const desk = this.deskFor(request.platform, request.workspaceId);
     return this.store.read(async (tx) => {
-      const existing = request.sourceKey ? await tx.findTicketBySourceKey(request.sourceKey) : null;
+      const [existing, openings] = await together(this.bySourceKey(tx, request.sourceKey), this.openingsOf(tx, desk, request.requester.id));
       if (existing) return { opened: existing };
-      return { form: await this.checkOpenIn(tx, desk, request, this.clock.now()) };
+      return { form: this.checkOpenWith(desk, request, this.clock.now(), openings) };
     });
   }
 
@@ -253,11 +253,9 @@ export class TicketService {
     return this.store.transaction(async (tx) => {
       // Locked first: a second submission of the same form waits here, then finds the ticket the first opened.
       await tx.lockRequester(desk.id, request.requester.id);
-      if (request.sourceKey) {
-        const existing = await tx.findTicketBySourceKey(request.sourceKey);
-        if (existing) return this.alreadyOpened(tx, desk, existing);
-      }
-      const form = await this.checkOpenIn(tx, desk, request, now);
+      const [existing, openings] = await together(this.bySourceKey(tx, request.sourceKey), this.openingsOf(tx, desk, request.requester.id));
+      if (existing) return this.alreadyOpened(tx, desk, existing);
+      const form = this.checkOpenWith(desk, request, now, openings);
       const number = await tx.nextTicketNumber(desk.id);
       const ticket = await tx.insertTicket({
         deskId: desk.id,
@@ -295,31 +293,28 @@ export class TicketService {
         spacesReadyAt: null,
         lastMessageAt: null,
       });
-      const opening = await tx.insertMessage({
-        ticketId: ticket.id,
-        channelId: null,
-        messageId: null,
-        authorId: request.requester.id,
-        authorName: ticket.requesterName,
-        authorRole: 'requester',
-        visibility: 'public',
-        body: form.description,
-        createdAt: now,
-      });
+      const [opening] = await together(
+        tx.insertMessage({
+          ticketId: ticket.id,
+          channelId: null,
+          messageId: null,
+          authorId: request.requester.id,
+          authorName: ticket.requesterName,
+          authorRole: 'requester',
+          visibility: 'public',
+          body: form.description,
+          createdAt: now,
+        }),
+        tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' })),
+      );
       opening.attachments = await tx.insertAttachments(ticket.id, opening.id, request.files ?? [], now);
-      await tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' }));
       return { ticket, desk, category: form.category, openingMessage: opening, created: true, answerExpectedAt: this.answerExpectedAt(desk, now) };
     });
   }
 
   /** Records that the ticket's spaces are fully set up: an opening interrupted before this is finished later. */
   async spacesReady(ticketId: number): Promise<Ticket> {
-    return this.store.transaction(async (tx) => {
-      const ticket = await this.load(tx, ticketId, true);
-      ticket.spacesReadyAt = this.clock.now();
-      await tx.updateTicket(ticket);
-      return ticket;
-    });
+    return this.store.transaction(async (tx) => this.patch(tx, ticketId, { spacesReadyAt: this.clock.now() }));
   }
 
   /**
@@ -328,10 +323,10 @@ export class TicketService {
    */
   async attachSpaces(ticketId: number, spaces: Partial<TicketSpaces>, opening?: { messageId: number; channelId: string; platformMessageId: string }): Promise<Ticket> {
     return this.store.transaction(async (tx) => {
-      const ticket = await this.load(tx, ticketId, true);
-      Object.assign(ticket, definedOnly(spaces), { updatedAt: this.clock.now() });
-      await tx.updateTicket(ticket);
-      if (opening) await tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId);
+      const [ticket] = await together(
+        this.patch(tx, ticketId, { ...definedOnly(spaces), updatedAt: this.clock.now() }),
+        opening ? tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId) : Promise.resolve(),
+      );
       return ticket;
     });
   }
@@ -380,9 +375,10 @@ export class TicketService {
     const now = this.clock.now();
     const at = incoming.at ?? now;
     return this.store.transaction(async (tx) => {
-      const duplicate = await this.duplicateOf(tx, incoming);
-      if (duplicate) return duplicate;
-      const ticket = await this.load(tx, incoming.ticketId, true);
+      // The message looked for and its ticket read side by side: a new message (the usual case) needs both.
+      const [existing, found] = await together(tx.findMessage(incoming.channelId, incoming.messageId), this.find(tx, incoming.ticketId, true));
+      if (existing) return this.duplicate(tx, existing, found);
+      const ticket = found ?? refuse({ code: 'ticket_not_found', reference: String(incoming.ticketId).slice(0, 20) });
       const desk = this.deskOf(ticket);
       const standing = await this.standing(tx, desk, ticket, incoming.author, incoming.space === 'staff' ? 'view' : 'reply', true);
       const role = authorRoleOf(standing);
@@ -395,12 +391,12 @@ export class TicketService {
       // kept in its place, but the status already follows the newer one.
       const late = incoming.at !== undefined && ticket.lastMessageAt !== null && incoming.at < ticket.lastMessageAt;
       if (!internal && incoming.at !== undefined && !late) ticket.lastMessageAt = incoming.at;
+      const writes: Array<Promise<unknown>> = [];
+      if (incoming.deliveryKey) writes.push(tx.markProcessed(incoming.deliveryKey, now));
       if (step.allowed && step.changed && !late) {
         ticket.status = step.to;
         if (previous === 'resolved') ticket.resolvedAt = null;
-        await tx.insertEvent(
-          this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to }),
-        );
+        writes.push(tx.insertEvent(this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to })));
       }
       // The ticket's clock is the desk's (`now`); the message keeps the platform's own timestamp (`at`).
       if (!internal && role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
@@ -413,18 +409,22 @@ export class TicketService {
         Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, now));
       }
       ticket.updatedAt = now;
-      await tx.updateTicket(ticket);
-      const message = await this.storeMessage(tx, ticket, {
-        channelId: incoming.channelId,
-        messageId: incoming.messageId,
-        authorId: incoming.author.id,
-        authorName: cleanLine(incoming.author.name),
-        authorRole: role,
-        visibility: internal ? 'internal' : 'public',
-        body: cleanText(incoming.body),
-        createdAt: at,
-        files: incoming.files,
-      });
+      // Independent writes, side by side: the processed delivery, the status event, the ticket, the message.
+      const [message] = await together(
+        this.storeMessage(tx, ticket, {
+          channelId: incoming.channelId,
+          messageId: incoming.messageId,
+          authorId: incoming.author.id,
+          authorName: cleanLine(incoming.author.name),
+          authorRole: role,
+          visibility: internal ? 'internal' : 'public',
+          body: cleanText(incoming.body),
+          createdAt: at,
+          files: incoming.files,
+        }),
+        tx.updateTicket(ticket),
+        ...writes,
+      );
       return {
         ticket,
         message,
@@ -886,7 +886,20 @@ export class TicketService {
     return calendar.isOpen(at) ? null : calendar.nextOpening(at);
   }
 
-  private async checkOpenIn(tx: TicketTransaction, desk: DeskConfig, request: OpenTicketRequest, now: Date): Promise<CleanTicketForm> {
+  private bySourceKey(tx: TicketTransaction, sourceKey: string | null | undefined): Promise<Ticket | null> {
+    return sourceKey ? tx.findTicketBySourceKey(sourceKey) : Promise.resolve(null);
+  }
+
+  /** What the opening limits look at: the requester's active tickets, and when they last opened one (with a cooldown). */
+  private async openingsOf(tx: TicketTransaction, desk: DeskConfig, requesterId: string): Promise<{ active: Ticket[]; latest: Date | null }> {
+    const [active, latest] = await together(
+      tx.findActiveTicketsOf(desk.id, requesterId),
+      desk.limits.cooldownSeconds > 0 ? tx.latestOpeningOf(desk.id, requesterId) : Promise.resolve(null),
+    );
+    return { active, latest };
+  }
+
+  private checkOpenWith(desk: DeskConfig, request: OpenTicketRequest, now: Date, { active, latest }: { active: Ticket[]; latest: Date | null }): CleanTicketForm {
     const checked = checkTicketForm(desk, request.form);
     if (!checked.ok) {
       const unknown = checked.problems.find((p) => p.problem === 'unknown_category');
@@ -901,7 +914,6 @@ export class TicketService {
       const problems = checkAttachments(desk.limits, request.files);
       if (problems.length > 0) refuse({ code: 'invalid_form', problems });
     }
-    const active = await tx.findActiveTicketsOf(desk.id, request.requester.id);
     const key = subjectKey(form.subject);
     const duplicate = active.find((t) => subjectKey(t.subject) === key);
     if (duplicate) refuse({ code: 'duplicate_ticket', existing: formatTicketNumber(desk.ticketPrefix, duplicate.number) });
@@ -912,7 +924,6 @@ export class TicketService {
         open: active.map((t) => formatTicketNumber(desk.ticketPrefix, t.number)),
       });
     }
-    const latest = await tx.latestOpeningOf(desk.id, request.requester.id);
     if (latest && desk.limits.cooldownSeconds > 0) {
       const waited = (now.getTime() - latest.getTime()) / 1000;
       if (waited < desk.limits.cooldownSeconds) {
@@ -938,7 +949,12 @@ export class TicketService {
       if (incoming.deliveryKey) await tx.markProcessed(incoming.deliveryKey, this.clock.now());
       return null;
     }
-    const ticket = await this.load(tx, existing.ticketId, false);
+    return this.duplicate(tx, existing);
+  }
+
+  /** What a second delivery of a stored message answers: the message as first recorded, with its ticket. */
+  private async duplicate(tx: TicketTransaction, existing: TicketMessage, read?: Ticket | null): Promise<RecordedMessage> {
+    const ticket = read?.id === existing.ticketId ? read : await this.load(tx, existing.ticketId, false);
     return { ticket, message: existing, role: existing.authorRole, statusChange: null, firstResponse: false, duplicate: true };
   }
 
@@ -983,9 +999,20 @@ export class TicketService {
     return standing;
   }
 
-  private async load(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket> {
+  /** Writes fields of a ticket that do not depend on what it holds, in one statement. */
+  private async patch(tx: TicketTransaction, ticketId: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket> {
     if (!Number.isSafeInteger(ticketId) || ticketId <= 0) refuse({ code: 'ticket_not_found', reference: String(ticketId).slice(0, 20) });
-    return (await tx.findTicketById(ticketId, { forUpdate })) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId) });
+    return (await tx.patchTicket(ticketId, fields)) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId) });
+  }
+
+  private async load(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket> {
+    return (await this.find(tx, ticketId, forUpdate)) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId).slice(0, 20) });
+  }
+
+  /** The ticket with this id, or null (also for an id that cannot be one). */
+  private async find(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket | null> {
+    if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return null;
+    return tx.findTicketById(ticketId, { forUpdate });
   }
 
   private applyTransition(ticket: Ticket, trigger: StatusTrigger): TicketStatus {

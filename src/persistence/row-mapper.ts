@@ -15,6 +15,8 @@ export class RowMapper<T extends ObjectLiteral> {
   private readonly written: ColumnMetadata[];
   private readonly insertSql: string;
   private readonly updateSql: string;
+  /** {@link patch}'s statements, by the fields they write. */
+  private readonly patchSql = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,5 +57,20 @@ export class RowMapper<T extends ObjectLiteral> {
   /** The UPDATE writing every column of the row with this id. */
   update(id: number, entity: Partial<T>): [string, unknown[]] {
     return [this.updateSql, [...this.values(entity), id]];
+  }
+
+  /** The UPDATE writing only these fields of the row with this id, and giving the whole row back (`RETURNING`). */
+  patch(id: number, fields: Partial<T>): [string, unknown[]] {
+    const columns = this.written.filter((c) => Object.hasOwn(fields, c.propertyName));
+    const key = columns.map((c) => c.propertyName).join(',');
+    let sql = this.patchSql.get(key);
+    if (sql === undefined) {
+      if (columns.length === 0) throw new Error(`nothing to write to ${this.table}`);
+      const sets = columns.map((c, i) => `"${c.databaseName}" = ${this.param(i + 1)}`).join(', ');
+      sql = `UPDATE ${this.table} SET ${sets} WHERE "id" = ${this.param(columns.length + 1)} RETURNING ${this.columnList}`;
+      this.patchSql.set(key, sql);
+    }
+    const values = columns.map((c) => this.dataSource.driver.preparePersistentValue(fields[c.propertyName as keyof T] ?? null, c));
+    return [sql, [...values, id]];
   }
 }

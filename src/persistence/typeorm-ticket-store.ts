@@ -24,19 +24,15 @@ import { ACTIVE_STATUSES } from '../core/index.js';
 import { withRetries } from '../util/retry.js';
 import type { Dialect, Entities, MessageCopyRow, MessageRevisionRow, MessageRow } from './entities.js';
 import { RowMapper } from './row-mapper.js';
+import { SqliteBatches, type WorkSession } from './sqlite-batches.js';
 import { SqliteStatements } from './sqlite-statements.js';
 import type sqlite3 from 'sqlite3';
 
-/** Runs one task at a time, in order. */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+/** Works grouped in one sqlite transaction at most (a batch's first work waits for the others' statements). */
+const MAX_BATCH = 16;
 
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
+/** A statement that only reads: it leaves a failed work's batch as it was. */
+const READS = /^\s*SELECT\b/i;
 
 /** Attempts of a transaction, the pauses between them doubling from 20 ms (about a second in all). */
 const RETRIES = 6;
@@ -70,19 +66,21 @@ function isTransient(error: unknown): boolean {
 
 /**
  * The TypeORM implementation of the core's store. With sqlite, TypeORM drives a single connection, so
- * transactions are queued here one after another (sqlite serializes writers anyway); with PostgreSQL
+ * transactions are queued here one after another (sqlite serializes writers anyway), the works waiting
+ * grouped in one transaction (see {@link SqliteBatches}); with PostgreSQL
  * they run side by side on the pool, and row locks, advisory locks and the counter upsert keep them apart.
  * A transaction that loses a lock conflict (deadlock, serialization failure, SQLITE_BUSY) or its connection
  * runs again, whole: what it wrote was rolled back with it. Bad data is never retried.
  */
 export class TypeormTicketStore implements TicketStore {
-  private readonly queue = new SerialQueue();
+  /** sqlite only: write transactions, grouped (see {@link SqliteBatches}). */
+  private readonly writes = new SqliteBatches(() => this.sqliteStatements(), { begin: 'BEGIN IMMEDIATE', maxBatch: MAX_BATCH });
 
   private readonly rows: Mappers;
   /** sqlite only: the kept statements of the hot path, on TypeORM's connection. */
   private statements: SqliteStatements | null = null;
-  /** sqlite only: reads, on the reader connection, one at a time. */
-  private readonly readQueue = new SerialQueue();
+  /** sqlite only: reads, on the reader connection, grouped in read snapshots. */
+  private readonly reads = new SqliteBatches(() => this.readerSqliteStatements(this.reader!), { begin: 'BEGIN', maxBatch: MAX_BATCH, readOnly: true });
   private readerStatements: SqliteStatements | null = null;
 
   constructor(
@@ -102,55 +100,45 @@ export class TypeormTicketStore implements TicketStore {
   transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
     const once =
       this.dialect === 'sqlite'
-        ? () => this.queue.run(() => this.immediateTransaction(work))
+        ? () => this.writes.run((session) => this.inBatch(this.dataSource, this.sqliteStatements(), session, work))
         : () => this.dataSource.transaction((manager) => work(new TypeormTicketTransaction(manager, this.dialect, this.entities, this.rows)));
     return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
   }
 
-  /**
-   * A sqlite transaction begun IMMEDIATE. TypeORM begins them DEFERRED: one that has read and then writes while
-   * another program holds the write lock fails at once (SQLITE_BUSY) without using the busy timeout; IMMEDIATE
-   * takes the write lock first, so it waits for it instead.
-   */
-  private async immediateTransaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const state = runner as { isTransactionActive: boolean };
-    this.statements ??= new SqliteStatements(connectionOf(this.dataSource));
-    const statements = this.statements;
-    try {
-      await statements.run('BEGIN IMMEDIATE');
-      state.isTransactionActive = true;
-      const result = await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, statements));
-      await statements.run('COMMIT');
-      state.isTransactionActive = false;
-      return result;
-    } catch (error) {
-      if (state.isTransactionActive) await statements.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      state.isTransactionActive = false;
-      await runner.release();
-    }
+  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const reader = this.reader;
+    if (!reader) return this.transaction(work);
+    const once = () => this.reads.run((session) => this.inBatch(reader, this.readerSqliteStatements(reader), session, work));
+    return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
   }
 
-  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
-    if (!this.reader) return this.transaction(work);
-    const reader = this.reader;
-    const once = () =>
-      this.readQueue.run(async () => {
-        this.readerStatements ??= new SqliteStatements(connectionOf(reader));
-        const statements = this.readerStatements;
-        const runner = reader.createQueryRunner();
-        // One snapshot for every statement of `work`: a deferred transaction that only reads.
-        await statements.run('BEGIN');
-        try {
-          return await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, statements));
-        } finally {
-          await statements.run('COMMIT').catch(() => undefined);
-          await runner.release();
-        }
-      });
-    return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+  private sqliteStatements(): SqliteStatements {
+    return (this.statements ??= new SqliteStatements(connectionOf(this.dataSource)));
+  }
+
+  private readerSqliteStatements(reader: DataSource): SqliteStatements {
+    return (this.readerStatements ??= new SqliteStatements(connectionOf(reader)));
+  }
+
+  /**
+   * One work inside a sqlite transaction that {@link SqliteBatches} began. TypeORM's query runner is told a
+   * transaction is active (its repositories then begin none of their own), and every statement that is not a
+   * SELECT, ours or TypeORM's, marks the work as one that wrote.
+   */
+  private async inBatch<T>(dataSource: DataSource, statements: SqliteStatements, session: WorkSession, work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const runner = dataSource.createQueryRunner();
+    (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      if (!READS.test(sql)) session.wrote = true;
+      return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+    }) as typeof runner.query;
+    try {
+      return await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, statements, session));
+    } finally {
+      (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+      await runner.release();
+    }
   }
 
   /** Lets go of what the store keeps on the connections; the DataSources close after this. */
@@ -194,6 +182,8 @@ class TypeormTicketTransaction implements TicketTransaction {
     entities: Entities,
     private readonly rows: Mappers,
     private readonly statements: SqliteStatements | null = null,
+    /** sqlite only: told when this work sends a statement that writes. */
+    private readonly session: WorkSession | null = null,
   ) {
     this.tickets = manager.getRepository(entities.TicketEntity);
     this.messages = manager.getRepository(entities.MessageEntity);
@@ -212,6 +202,7 @@ class TypeormTicketTransaction implements TicketTransaction {
   /** One hand-written statement: on sqlite a kept prepared statement, on PostgreSQL TypeORM's query runner. */
   private async run(sql: string, parameters: unknown[]): Promise<{ records: ObjectLiteral[]; affected: number; insertedId: number }> {
     if (this.statements) {
+      if (this.session && !READS.test(sql)) this.session.wrote = true;
       if (/^\s*SELECT\b|\bRETURNING\b/i.test(sql)) return { records: await this.statements.all(sql, parameters), affected: 0, insertedId: 0 };
       const { changes, lastID } = await this.statements.run(sql, parameters);
       return { records: [], affected: changes, insertedId: lastID };
@@ -258,6 +249,11 @@ class TypeormTicketTransaction implements TicketTransaction {
   async updateTicket(ticket: Ticket): Promise<void> {
     const [sql, parameters] = this.rows.tickets.update(ticket.id, ticket);
     await this.run(sql, parameters);
+  }
+
+  async patchTicket(id: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket | null> {
+    const { records } = await this.run(...this.rows.tickets.patch(id, fields));
+    return records[0] ? this.rows.tickets.hydrate(records[0]) : null;
   }
 
   private async findTicket(where: string, parameters: unknown[], options?: FindOptions): Promise<Ticket | null> {
