@@ -358,8 +358,10 @@ export class DiscordDesk {
   /**
    * Opens the ticket's space: the private thread, the requester and agents in it, the card (which mentions the
    * category's agent roles: in a private thread that brings their members in), the form's files, the status.
-   * Each step is recorded as soon as it is done and skipped when already done, so an opening interrupted by a
-   * crash is finished later by {@link reconcile}. A thread this call created is deleted if a later step fails.
+   * All of it is recorded in one write at the end; runs under the ticket's queue, so nothing else of the ticket
+   * is handled before. An opening interrupted by a crash is finished by {@link reconcile}: it finds the thread
+   * by its name and the card in the thread, and does the rest. A thread this call created is deleted if a later
+   * step fails.
    */
   async openSpace(opened: { ticket: Ticket; openingMessage: TicketMessage }, channel: GuildTextBasedChannel): Promise<Ticket> {
     const { openingMessage } = opened;
@@ -378,14 +380,15 @@ export class DiscordDesk {
         autoArchiveDuration: 10080,
         reason: `Support ticket ${label}`,
       });
-      ticket = await this.service.attachSpaces(ticket.id, { channelId: channel.id, threadId: thread.id });
       await this.dropTwins(channel, thread);
     }
     this.threads.set(thread.id, ticket.id);
+    ticket = { ...ticket, channelId: thread.parentId ?? channel.id, threadId: thread.id };
     try {
       const space = findCategory(desk, ticket.categoryKey)?.discord;
       await this.addToThread(thread, [ticket.requesterId, ...(space?.agentUserIds ?? [])]);
-      if (!ticket.cardMessageId) {
+      let cardId = ticket.cardMessageId ?? (created ? null : await this.ownCard(thread, label));
+      if (!cardId) {
         const roles = space?.agentRoleIds ?? [];
         const card = await thread.send({
           content: truncate([t.card.welcome(`<@${ticket.requesterId}>`), ...roles.map((id) => `<@&${id}>`)].join(' '), 2000),
@@ -393,22 +396,33 @@ export class DiscordDesk {
           components: [cardButtons(t, ticket)],
           allowedMentions: { parse: [], users: [ticket.requesterId], roles },
         });
-        ticket = await this.service.attachSpaces(ticket.id, { cardMessageId: card.id }, { messageId: openingMessage.id, channelId: thread.id, platformMessageId: card.id });
+        cardId = card.id;
       }
+      ticket = { ...ticket, cardMessageId: cardId };
       if (openingMessage.attachments.length > 0 && !openingMessage.copies.some((c) => c.purpose === 'reupload')) {
         const upload = await thread.send({ files: await this.filesFor(openingMessage.attachments), allowedMentions: { parse: [] } });
         await this.service.recordCopy(openingMessage.id, { channelId: thread.id, messageId: upload.id, purpose: 'reupload' });
       }
       await this.showStatus(ticket, null);
-      return await this.service.spacesReady(ticket.id);
+      return await this.service.spacesSetUp(
+        ticket.id,
+        { channelId: ticket.channelId, threadId: thread.id, cardMessageId: cardId },
+        { messageId: openingMessage.id, channelId: thread.id, platformMessageId: cardId },
+      );
     } catch (error) {
       if (created) {
         await thread.delete(`Ticket ${label} could not be set up`).catch(() => undefined);
         this.threads.delete(thread.id);
-        await this.service.attachSpaces(ticket.id, { threadId: null, channelId: null }).catch(() => undefined);
       }
       throw error;
     }
+  }
+
+  /** The card the bot posted in a ticket's thread before it could record it (its title starts with the label). */
+  private async ownCard(thread: ThreadChannel, label: string): Promise<string | null> {
+    const recent = await thread.messages.fetch({ limit: 50 });
+    const card = recent.find((m) => m.author.id === this.client.user?.id && (m.embeds[0]?.title ?? '').startsWith(label));
+    return card?.id ?? null;
   }
 
   /**

@@ -264,7 +264,8 @@ async function openFromForm(
   }
   let ticket;
   try {
-    ticket = await dd.openSpace(opened, channel);
+    // Under the ticket's queue: a message in the new thread waits until the opening is recorded.
+    ticket = await dd.queue.run(`ticket:${opened.ticket.id}`, () => dd.openSpace(opened, channel));
   } catch (error) {
     await dd.service.systemClose(opened.ticket.id, 'The ticket thread could not be created');
     throw error;

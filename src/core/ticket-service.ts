@@ -331,6 +331,21 @@ export class TicketService {
     });
   }
 
+  /**
+   * Records a ticket's spaces once all of them are set up (thread, card, status), with where the opening message
+   * now shows: the whole opening in one write, so an opening is either recorded complete or finished later.
+   */
+  async spacesSetUp(ticketId: number, spaces: Partial<TicketSpaces>, opening?: { messageId: number; channelId: string; platformMessageId: string }): Promise<Ticket> {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      const [ticket] = await together(
+        this.patch(tx, ticketId, { ...definedOnly(spaces), updatedAt: now, spacesReadyAt: now }),
+        opening ? tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId) : Promise.resolve(),
+      );
+      return ticket;
+    });
+  }
+
   async ticketById(ticketId: number): Promise<Ticket> {
     return this.store.read((tx) => this.load(tx, ticketId, false));
   }

@@ -151,6 +151,29 @@ describe('staff at work on Discord', () => {
     expect((await world.service.ticketById(quiet.ticket.id)).status).toBe('open');
   });
 
+  it('GIVEN an opening not yet recorded (its card held) WHEN an agent answers in the new thread THEN the answer waits for the opening, then is stored, shown and sent once', async () => {
+    const { discord, seed } = world;
+    const hold = discord.holdRequests({ method: 'POST', path: /\/channels\/\d+\/messages$/ });
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket', options: { category: 'billing' } });
+    const submit = await discord.submitModal(command, seed.users.alice, { subject: 'Answered while opening', description: 'The agent is quick today.', 'q:order': 'A-7' });
+    await hold.held;
+    const thread = discord.threadsIn(seed.channels.billing).find((t) => (t as { name: string }).name.endsWith('Answered while opening'))!;
+    // Anna comes in by hand (the card that brings agents in is the held post).
+    discord.addThreadMemberByHand(thread.id, seed.users.anna);
+    discord.userMessage({ channelId: thread.id, user: seed.users.anna, content: 'Already on it.' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    hold.release('process');
+    const number = /ticket (CS-\d{4}) is open/.exec(await answerOf(submit))![1]!;
+    const ticket = await world.service.ticketByReference('discord', seed.guildId, number);
+    expect(ticket).toMatchObject({ threadId: thread.id, cardMessageId: expect.any(String) });
+    await vi.waitFor(async () => expect((await world.service.ticketById(ticket.id)).status).toBe('pending'));
+    const record = await world.service.systemRecord(ticket.id, true);
+    expect(record.messages.filter((m) => m.body === 'Already on it.')).toHaveLength(1);
+    // Shown once the card was known: the card says pending, not the opening's open.
+    await vi.waitFor(() => expect(discord.reactionsOn(thread.id, ticket.cardMessageId!)).toEqual({ '⏳': [discord.botUser.id] }));
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Already on it.')).toHaveLength(1));
+  });
+
   it('GIVEN chatter outside ticket threads WHEN many messages arrive THEN the bot runs no database query for them', async () => {
     const { discord, seed } = world;
     const connection = (world.database.dataSource.driver as unknown as { databaseConnection: { on(event: 'trace', listener: (sql: string) => void): void; removeAllListeners(event: string): void } }).databaseConnection;

@@ -57,6 +57,8 @@ describe('a bot killed (SIGKILL) while opening a ticket, on Discord', () => {
     { name: 'while its thread is created (Discord made it, the bot never heard back)', hold: { method: 'POST', path: /\/channels\/\d+\/threads$/ }, release: 'process' as const },
     { name: 'after its thread, before its card', hold: { method: 'POST', path: /\/channels\/\d+\/messages$/ }, release: 'drop' as const },
     { name: 'after its card, before its status reaction', hold: { method: 'PUT', path: /\/reactions\// }, release: 'drop' as const },
+    // The opening is recorded in one write after its reaction: thread and card are found again and adopted.
+    { name: 'after its status reaction, before the opening is recorded', hold: { method: 'PUT', path: /\/reactions\// }, release: 'process' as const },
   ];
 
   it.each(steps)('GIVEN a crash $name WHEN the bot restarts THEN the ticket is complete, in one thread, and the requester is told', async (step) => {
