@@ -1016,8 +1016,8 @@ export class TicketService {
 
   /** Writes fields of a ticket that do not depend on what it holds, in one statement. */
   private async patch(tx: TicketTransaction, ticketId: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket> {
-    if (!Number.isSafeInteger(ticketId) || ticketId <= 0) refuse({ code: 'ticket_not_found', reference: String(ticketId).slice(0, 20) });
-    return (await tx.patchTicket(ticketId, fields)) ?? refuse({ code: 'ticket_not_found', reference: String(ticketId) });
+    const patched = isTicketId(ticketId) ? await tx.patchTicket(ticketId, fields) : null;
+    return patched ?? refuse({ code: 'ticket_not_found', reference: String(ticketId).slice(0, 20) });
   }
 
   private async load(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket> {
@@ -1026,8 +1026,7 @@ export class TicketService {
 
   /** The ticket with this id, or null (also for an id that cannot be one). */
   private async find(tx: TicketTransaction, ticketId: number, forUpdate: boolean): Promise<Ticket | null> {
-    if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return null;
-    return tx.findTicketById(ticketId, { forUpdate });
+    return isTicketId(ticketId) ? tx.findTicketById(ticketId, { forUpdate }) : null;
   }
 
   private applyTransition(ticket: Ticket, trigger: StatusTrigger): TicketStatus {
@@ -1085,6 +1084,11 @@ export class TicketService {
       createdAt: now,
     };
   }
+}
+
+/** Whether a number can be a ticket's id at all (a forged or broken reference cannot reach the database). */
+function isTicketId(id: number): boolean {
+  return Number.isSafeInteger(id) && id > 0;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
