@@ -45,7 +45,9 @@ export interface RunningApp {
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { settings, config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const database = await openDatabase(settings.databaseUrl);
+  const database = await openDatabase(settings.databaseUrl, {
+    onBackgroundError: (error) => logger.warn({ err: error }, 'a background WAL checkpoint failed; the next one retries'),
+  });
   logger.info(
     { database: redactUrl(settings.databaseUrl), dialect: database.dialect, migrationsApplied: database.applied },
     'database ready',

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { SqliteConnectionOptions } from 'typeorm/driver/sqlite/SqliteConnectionOptions.js';
 import { migrations } from '../../migrations/index.js';
 import { createEntities, type Dialect, type Entities } from './entities.js';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import { TypeormTicketStore } from './typeorm-ticket-store.js';
 
 export type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
@@ -29,6 +30,8 @@ export interface Database {
   store: TypeormTicketStore;
   /** Names of the migrations this start applied. */
   applied: string[];
+  /** sqlite on a file: the background WAL checkpoints. */
+  checkpoints: SqliteCheckpoints | null;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,10 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** sqlite: how often the background WAL checkpoint runs (default 250 ms). */
+  checkpointEveryMs?: number;
+  /** Told of a background failure that retries on its own (a WAL checkpoint); the default ignores it. */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 /**
@@ -84,6 +91,8 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       // In WAL mode NORMAL survives a crash of the process; only a power loss can drop the last commits.
       await dataSource.query('PRAGMA synchronous = NORMAL');
       await dataSource.query('PRAGMA foreign_keys = ON');
+      // Checkpoints run on a connection of their own (SqliteCheckpoints); the writer's is only a safety net.
+      if (target.path !== ':memory:') await dataSource.query(`PRAGMA wal_autocheckpoint = ${SqliteCheckpoints.writerLimit}`);
     }
     const applied = options.migrate === false ? [] : await migrate(dataSource, target.dialect);
     // sqlite in WAL mode reads on a second connection while the first writes: reads never wait behind writes.
@@ -93,6 +102,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       await reader.initialize();
       await reader.query('PRAGMA query_only = ON');
     }
+    const checkpoints =
+      target.dialect === 'sqlite' && target.path !== ':memory:'
+        ? await SqliteCheckpoints.start(quietSqlite, target.path, { everyMs: options.checkpointEveryMs ?? 250, onError: options.onBackgroundError ?? (() => undefined) })
+        : null;
     const store = new TypeormTicketStore(dataSource, target.dialect, entities, reader);
     return {
       dialect: target.dialect,
@@ -100,7 +113,9 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       entities,
       store,
       applied,
+      checkpoints,
       close: async () => {
+        await checkpoints?.close();
         await store.close();
         if (reader?.isInitialized) await reader.destroy();
         if (dataSource.isInitialized) await dataSource.destroy();

@@ -171,6 +171,10 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
+    if (process.env.BENCH_DEBUG) {
+      const acks = slack.deliveries.filter((d) => d.response && /^p\d+-/.test(String((d.body.event as Obj | undefined)?.text)));
+      process.stdout.write(`paced acks over 10 ms: ${acks.filter((d) => d.response!.elapsedMs > 10).map((d) => `${String((d.body.event as Obj).text)}:${d.response!.elapsedMs}`).join(' ')}\n`);
+    }
     const pacedCheck = await checkMessages(database, slack.calls, paced);
     const peakRss = bot.peakRss();
     const errors = bot.errors();

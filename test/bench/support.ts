@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,7 +182,10 @@ export function startBotProcess(env: Record<string, string>) {
     },
     async stop() {
       bot.child.kill('SIGTERM');
-      return bot.exited;
+      const code = await bot.exited;
+      // BENCH_BOT_LOG=file keeps what the bot printed (its log, and e.g. --trace-gc from BENCH_BOT_NODE_ARGS).
+      if (process.env.BENCH_BOT_LOG) writeFileSync(process.env.BENCH_BOT_LOG, bot.output().stdout + bot.output().stderr);
+      return code;
     },
     errors: () =>
       bot

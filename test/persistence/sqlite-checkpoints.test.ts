@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/persistence/database.js';
+
+// sqlite's WAL is copied back into the database file by a connection of its own (src/persistence/sqlite-checkpoints.ts),
+// not by the writer inside a COMMIT, which held every waiting use case for 56-82 ms each time the log passed 1,000 pages.
+let dir: string;
+let file: string;
+let database: Database | null = null;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sqlite-checkpoints-'));
+  file = join(dir, 'support.sqlite');
+});
+
+afterEach(async () => {
+  await database?.close();
+  database = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes about `rows` × 0.6 KB through the writer connection, in one statement (a few thousand WAL pages). */
+async function write(db: Database, rows: number, from = 0): Promise<void> {
+  await db.dataSource.query(
+    `INSERT INTO processed_events (key, processed_at)
+     WITH RECURSIVE n(i) AS (SELECT ${from + 1} UNION ALL SELECT i + 1 FROM n WHERE i < ${from + rows})
+     SELECT printf('%0250d', i), '2026-11-22 10:00:00.000' FROM n`,
+  );
+}
+
+const hour = 3_600_000;
+
+it('leaves the log to the checkpoint connection: the writer does not checkpoint at 1,000 pages', async () => {
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: hour });
+  expect(await database.dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 8000 }]);
+  // Twenty transactions of about 175 pages each.
+  for (let i = 0; i < 20; i++) await write(database, 1_000, i * 1_000);
+  const first = await database.checkpoints!.checkpoint();
+  // Every page written is still in the log: the writer never copied it back (sqlite's default copies it back in
+  // the COMMIT that takes it past 1,000 pages, and the next transaction starts the log over).
+  expect(first.walFrames).toBeGreaterThan(2_500);
+  expect(first.checkpointed).toBe(first.walFrames);
+  // The rows are all there, read on another connection.
+  const rows = await new Promise<unknown[]>((resolve, reject) => {
+    const other = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
+      if (error) return reject(error);
+      other.all('SELECT count(*) AS n FROM processed_events', (e, r) => other.close(() => (e ? reject(e) : resolve(r))));
+    });
+  });
+  expect(rows).toEqual([{ n: 20_000 }]);
+});
+
+it('runs in the background, copying the log into the database file', async () => {
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: 20 });
+  // Let the migrations' pages settle first, then measure what the writes add.
+  await database.checkpoints!.checkpoint();
+  const before = statSync(file).size;
+  await write(database, 10_000);
+  const deadline = Date.now() + 10_000;
+  while (statSync(file).size < before + 4_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(statSync(file).size).toBeGreaterThan(before + 4_000_000);
+});
+
+it('never waits for a reader: what a reader still needs is copied later', async () => {
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: hour });
+  await write(database, 2_000);
+  await database.checkpoints!.checkpoint();
+  // A reader holds a snapshot from before the next writes.
+  const reader = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const db: sqlite3.Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(db)));
+  });
+  const all = (sql: string) => new Promise<unknown[]>((resolve, reject) => reader.all(sql, (error, rows) => (error ? reject(error) : resolve(rows))));
+  try {
+    await all('BEGIN');
+    expect(await all('SELECT count(*) AS n FROM processed_events')).toEqual([{ n: 2_000 }]);
+    await write(database, 5_000, 2_000);
+    const held = await database.checkpoints!.checkpoint();
+    expect(held.walFrames).toBeGreaterThan(held.checkpointed);
+    // The writer is not held either.
+    await write(database, 10, 7_000);
+    expect(await all('SELECT count(*) AS n FROM processed_events')).toEqual([{ n: 2_000 }]);
+    await all('COMMIT');
+    const after = await database.checkpoints!.checkpoint();
+    expect(after.checkpointed).toBe(after.walFrames);
+  } finally {
+    await new Promise((resolve) => reader.close(resolve));
+  }
+});
+
+it('has no checkpoint connection for a database in memory, and closes cleanly', async () => {
+  database = await openDatabase('sqlite::memory:');
+  expect(database.checkpoints).toBeNull();
+  const onDisk = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: 5 });
+  await write(onDisk, 100);
+  await onDisk.close();
+  // Closing the last connection checkpointed and removed the log: every row is in the database file.
+  expect(() => statSync(`${file}-wal`)).toThrow();
+});
