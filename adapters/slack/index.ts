@@ -312,6 +312,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
       await app.stop();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await sd.queue.drain();
+      sd.fetch.close();
     },
   };
 }

@@ -11,6 +11,7 @@ import { settleAll } from '../../src/util/settle-all.js';
 import { withRetries } from '../../src/util/retry.js';
 import { requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { keptAliveFetch } from './web-fetch.js';
 
 /** A file as Slack describes it in events and file inputs. */
 export interface SlackFile {
@@ -95,6 +96,8 @@ export class SlackDesk {
   private readonly userGroups = new Map<string, { members: Promise<ReadonlySet<string>>; expiresAt: number }>();
   /** The workspace's address (`https://name.slack.com/`), for links to messages. */
   teamUrl = '';
+  /** Every Web API call (the WebClients', Bolt's `respond`) goes through it; {@link close} ends its connections. */
+  readonly fetch = keptAliveFetch();
 
   constructor(
     readonly context: AdapterContext,
@@ -102,6 +105,7 @@ export class SlackDesk {
   ) {
     const clientOptions = {
       ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
+      fetch: this.fetch,
       // After a rate limit the WebClient waits Retry-After, then this short backoff before it calls again.
       retryConfig: { retries: 10, factor: 2, minTimeout: 100, maxTimeout: 10_000, randomize: true },
     };

@@ -395,7 +395,7 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   async setMessageLocation(id: number, channelId: string, messageId: string): Promise<void> {
-    await this.messages.update({ id }, { channelId, messageId });
+    await this.run(`UPDATE ticket_messages SET channel_id = ${this.param(1)}, message_id = ${this.param(2)} WHERE id = ${this.param(3)}`, [channelId, messageId, id]);
   }
 
   async addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
