@@ -19,7 +19,9 @@ export interface KeptAliveFetch extends webApi.FetchFunction {
  * fetch unchanged.
  */
 export function keptAliveFetch(): KeptAliveFetch {
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  // As node's global agent: an idle connection is closed after 5 s, or a second before the server said it would.
+  const options = { keepAlive: true, scheduling: 'lifo', timeout: 5_000 } as const;
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
   const lean = (url: string | URL, init: FetchRequestInit = {}): Promise<FetchResponse> => {
     const target = typeof url === 'string' ? new URL(url) : url;
     const body = init.body;
