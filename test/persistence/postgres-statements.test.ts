@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/persistence/database.js';
+import { POSTGRES_URL, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+// On PostgreSQL the store's own statements are prepared once per connection under a name (the server keeps their
+// plan), and looking a message up by where it is uses an index: before, each event's lookup read every message.
+describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('postgres');
+    await (await openDatabase(testDatabase.url)).close();
+    // One connection (migrated above: the migration lock holds a connection of its own): what the store
+    // prepared is visible to the test's own queries.
+    database = await openDatabase(testDatabase.url, { poolSize: 1, migrate: false });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const prepared = async () =>
+    (await database.dataSource.query('SELECT name, statement FROM pg_prepared_statements ORDER BY name')) as Array<{ name: string; statement: string }>;
+
+  it('prepares a statement once and runs it again by its name', async () => {
+    const numbers: number[] = [];
+    for (let i = 0; i < 3; i++) numbers.push(await database.store.transaction((tx) => tx.nextTicketNumber('desk-a')));
+    expect(numbers).toEqual([1, 2, 3]);
+    const counters = (await prepared()).filter((p) => p.statement.includes('INSERT INTO desk_counters'));
+    expect(counters).toHaveLength(1);
+    expect(counters[0]!.name).toMatch(/^desk_\d+$/);
+  });
+
+  it('finds a message by its place or by a copy of it, each through an index', async () => {
+    const ticketId = await database.store.transaction(async (tx) => {
+      const number = await tx.nextTicketNumber('desk-b');
+      const now = new Date();
+      const ticket = await tx.insertTicket({
+        deskId: 'desk-b', number, platform: 'discord', workspaceId: 'g', categoryKey: 'billing', subject: 's', description: 'd', answers: [],
+        priority: 'normal', status: 'open', requesterId: 'u', requesterName: 'Member', createdAt: now, updatedAt: now, lastActivityAt: now,
+      } as never);
+      return ticket.id;
+    });
+    // Enough messages that reading them all costs more than an index.
+    await database.dataSource.query(
+      `INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at)
+       SELECT $1, 'channel', 'm' || i, 'u', 'Member', 'requester', 'public', 'body ' || i, now() FROM generate_series(1, 5000) i`,
+      [ticketId],
+    );
+    const [{ id: copied }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE message_id = 'm4321'")) as [{ id: number }];
+    await database.store.transaction((tx) => tx.addMessageCopy(copied, { channelId: 'dm', messageId: 'copy-of-4321', purpose: 'mirror' }));
+    await database.dataSource.query('ANALYZE ticket_messages, message_copies');
+
+    const byPlace = await database.store.read((tx) => tx.findMessage('channel', 'm17'));
+    const byCopy = await database.store.read((tx) => tx.findMessage('dm', 'copy-of-4321'));
+    const none = await database.store.read((tx) => tx.findMessage('channel', 'nowhere'));
+    expect([byPlace?.body, byCopy?.body, none]).toEqual(['body 17', 'body 4321', null]);
+
+    const lookup = (await prepared()).find((p) => /FROM ticket_messages.*message_copies/s.test(p.statement));
+    expect(lookup).toBeDefined();
+    const [{ 'QUERY PLAN': [{ Plan: plan }] }] = (await database.dataSource.query(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${lookup!.name}('channel', 'nowhere', 'channel', 'nowhere')`,
+    )) as [{ 'QUERY PLAN': [{ Plan: PlanNode }] }];
+    const onMessages = nodes(plan).filter((n) => n['Relation Name'] === 'ticket_messages');
+    expect(onMessages.map((n) => n['Node Type'])).toEqual(['Index Scan', 'Index Scan']);
+  });
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
