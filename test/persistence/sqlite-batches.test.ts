@@ -96,3 +96,20 @@ it('GIVEN a group WHEN a statement of one work fails in sqlite THEN that work fa
   expect([0, 1].map((i) => runs.get(i))).toEqual([2, 2]);
   expect(await lastNumber()).toBe(5);
 });
+
+it('GIVEN a group WHEN its COMMIT fails THEN every work of the group fails, nothing of it is kept, and the next group runs', async () => {
+  const { runs, results } = numbersAtOnce(5, async (i, tx) => {
+    if (i !== 3) return;
+    // Foreign keys checked at COMMIT only: the event of a ticket that does not exist is refused by the COMMIT itself.
+    await database.dataSource.query('PRAGMA defer_foreign_keys = ON');
+    await tx.insertEvent({ ticketId: 999_999, type: 'opened', actorId: 'u', actorName: 'U', fromStatus: null, toStatus: 'open', reason: null, data: null, createdAt: new Date() });
+  });
+  const outcome = await results;
+  expect(outcome).toHaveLength(5);
+  for (const failure of outcome) expect(failure).toMatch(/FOREIGN KEY constraint failed/);
+  expect([...runs.values()]).toEqual([1, 1, 1, 1, 1]);
+  expect(await lastNumber()).toBe(0);
+  expect(await database.dataSource.query('SELECT count(*) AS n FROM ticket_events')).toEqual([{ n: 0 }]);
+  // The connection is usable again: the next transactions commit.
+  expect(await numbersAtOnce(3).results).toEqual([1, 2, 3]);
+});
