@@ -125,9 +125,38 @@ export class TypeormTicketStore implements TicketStore {
 
   read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
     const reader = this.reader;
+    if (this.dialect === 'postgres') return withRetries(() => this.snapshot(work), { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
     if (!reader) return this.transaction(work);
     const once = () => this.reads.run((session) => this.inBatch(reader, this.readerSqliteStatements(reader), session, work));
     return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+  }
+
+  /**
+   * PostgreSQL: a read in one REPEATABLE READ, READ ONLY transaction. Every statement of it sees the same
+   * snapshot (at READ COMMITTED, the default, each statement took its own), and a write in it is refused, as
+   * on sqlite's read-only reader connection. A read-only transaction never fails on a serialization conflict.
+   */
+  private async snapshot<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const active = runner as { isTransactionActive: boolean };
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // TypeORM's repositories on this runner then begin no transaction of their own.
+      active.isTransactionActive = true;
+      let result: T;
+      try {
+        result = await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows));
+      } catch (error) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      await runner.query('COMMIT');
+      return result;
+    } finally {
+      active.isTransactionActive = false;
+      await runner.release();
+    }
   }
 
   private sqliteStatements(): SqliteStatements {

@@ -66,6 +66,46 @@ describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_U
   });
 });
 
+describe.skipIf(!POSTGRES_URL)(`reads on PostgreSQL${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('postgres');
+    database = await openDatabase(testDatabase.url);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const openTicket = (deskId: string) =>
+    database.store.transaction(async (tx) => {
+      const number = await tx.nextTicketNumber(deskId);
+      const now = new Date();
+      return tx.insertTicket({
+        deskId, number, platform: 'discord', workspaceId: 'g', categoryKey: 'billing', subject: 's', description: 'd', answers: [],
+        priority: 'normal', status: 'open', requesterId: 'u', requesterName: 'Member', createdAt: now, updatedAt: now, lastActivityAt: now,
+      } as never);
+    });
+
+  it('sees one snapshot from its first statement to its last, whatever commits meanwhile', async () => {
+    const seen = await database.store.read(async (tx) => {
+      const before = await tx.findTicketByNumber('desk-r', 1);
+      await openTicket('desk-r');
+      const after = await tx.findTicketByNumber('desk-r', 1);
+      return [before, after];
+    });
+    expect(seen).toEqual([null, null]);
+    expect(await database.store.read((tx) => tx.findTicketByNumber('desk-r', 1))).toMatchObject({ number: 1 });
+  });
+
+  it('refuses a write, and lets the next read run', async () => {
+    await expect(database.store.read((tx) => tx.nextTicketNumber('desk-w'))).rejects.toThrow(/read-only transaction/);
+    expect(await database.dataSource.query("SELECT count(*)::int AS n FROM desk_counters WHERE desk_id = 'desk-w'")).toEqual([{ n: 0 }]);
+    expect(await database.store.read((tx) => tx.findTicketByNumber('desk-w', 1))).toBeNull();
+  });
+});
+
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
