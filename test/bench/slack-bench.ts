@@ -94,12 +94,19 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       const user = members[i % members.length]!;
       const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
       await watcher.next((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
-      const card = watcher.next((c) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && String(c.args.text).endsWith(` · ${subject}`));
+      // Both waiters before the form is sent: the card's reaction may follow the card within one scan of the calls.
+      let ts: string | null = null;
+      const card = watcher.next((c) => {
+        const found = c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && String(c.args.text).endsWith(` · ${subject}`);
+        if (found) ts = String((c.response as Obj).ts);
+        return found;
+      });
+      const reacted = watcher.next((c) => ts !== null && c.method === 'reactions.add' && c.args.timestamp === ts);
       const at = Date.now();
       const submitted = await slack.submitView({ user, values: { subject: { subject }, description: { description: `Description of ${subject}` }, q_steps: { answer: `Step ${i}` } } });
       if (submitted.ackBody) throw new Error(`form refused: ${JSON.stringify(submitted.ackBody)}`);
-      const ts = String(((await card).response as Obj).ts);
-      const reaction = await watcher.next((c) => c.method === 'reactions.add' && c.args.timestamp === ts);
+      await card;
+      const reaction = await reacted;
       opened.push({ subject, at, done: reaction.at });
     });
     await quiet(slack);
