@@ -10,6 +10,7 @@ import {
   type Refusal,
   type Ticket,
   type TicketForm,
+  type TicketSpaces,
 } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
@@ -152,7 +153,8 @@ export class SlackTicketForm {
     const opened = await this.sd.service.openTicket({ platform: 'slack', workspaceId: teamId, requester, form: read.form, files, sourceKey: read.sourceKey });
     if (!opened.created) return opened;
     try {
-      return { ...opened, ticket: await this.setUp(opened) };
+      // Under the ticket's queue: a message written in a new thread waits until the opening is recorded.
+      return { ...opened, ticket: await this.sd.queue.run(`ticket:${opened.ticket.id}`, () => this.setUp(opened)) };
     } catch (error) {
       const ref = referenceId();
       this.sd.log.error({ err: error, ref, ticketId: opened.ticket.id, code: (error as { data?: { error?: string } }).data?.error }, 'could not set up a Slack ticket');
@@ -165,9 +167,11 @@ export class SlackTicketForm {
   }
 
   /**
-   * Sets a ticket's spaces up: the staff card, the requester's card, the form's files, the status. Each step
-   * is recorded as soon as it is done and skipped when already done, so an opening interrupted by a crash is
-   * finished by {@link reconcile}; a card posted just before a crash is found again and adopted.
+   * Sets a ticket's spaces up: the staff card, the requester's card, the form's files, the status; then records
+   * them, with the opening complete, in one write (each write waits its turn on sqlite's one writer, and three of
+   * them between Slack calls made an opening wait three times). An opening interrupted by a crash is finished by
+   * {@link reconcile}: a card or the files posted before the crash are found again and adopted. When a step
+   * fails, what was set up is recorded before the failure goes on to the caller.
    */
   private async setUp(opened: Pick<OpenedTicket, 'ticket' | 'openingMessage' | 'desk' | 'category' | 'answerExpectedAt'>, resuming = false) {
     const { openingMessage, desk, category } = opened;
@@ -175,38 +179,49 @@ export class SlackTicketForm {
     const label = this.sd.label(ticket);
     const staffChannel = ticket.channelId ?? category.slack!.channelId;
     let uploadFiles = openingMessage.attachments.length > 0;
-    if (!ticket.threadId) {
-      const adopted = resuming ? await this.ownCard(staffChannel, ticket) : null;
-      const staffTs = adopted ?? (await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) }));
-      ticket = await this.sd.service.attachSpaces(
-        ticket.id,
-        { channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs },
-        { messageId: openingMessage.id, channelId: staffChannel, platformMessageId: staffTs },
-      );
-      if (adopted) uploadFiles &&= !(await this.hasOwnFiles(staffChannel, staffTs));
-    } else if (resuming) {
-      uploadFiles &&= !(await this.hasOwnFiles(ticket.channelId!, ticket.threadId));
-    }
-    this.sd.index(ticket.id, ticket);
-    if (!ticket.requesterThreadId) {
-      const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
-      const dmChannel = String(dm.channel?.id);
-      const adopted = resuming ? await this.ownCard(dmChannel, ticket) : null;
-      const dmTs = adopted ?? (await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) }));
-      ticket = await this.sd.service.attachSpaces(ticket.id, { requesterChannelId: dmChannel, requesterThreadId: dmTs });
+    const spaces: Partial<TicketSpaces> = {};
+    let opening: { messageId: number; channelId: string; platformMessageId: string } | undefined;
+    const setUp = (found: Partial<TicketSpaces>) => {
+      Object.assign(spaces, found);
+      ticket = { ...ticket, ...found };
       this.sd.index(ticket.id, ticket);
+    };
+    try {
+      if (!ticket.threadId) {
+        const adopted = resuming ? await this.ownCard(staffChannel, ticket) : null;
+        const staffTs = adopted ?? (await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) }));
+        setUp({ channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs });
+        opening = { messageId: openingMessage.id, channelId: staffChannel, platformMessageId: staffTs };
+        if (adopted) uploadFiles &&= !(await this.hasOwnFiles(staffChannel, staffTs));
+      } else {
+        this.sd.index(ticket.id, ticket);
+        if (resuming) uploadFiles &&= !(await this.hasOwnFiles(ticket.channelId!, ticket.threadId));
+      }
+      if (!ticket.requesterThreadId) {
+        const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
+        const dmChannel = String(dm.channel?.id);
+        const adopted = resuming ? await this.ownCard(dmChannel, ticket) : null;
+        const dmTs = adopted ?? (await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) }));
+        setUp({ requesterChannelId: dmChannel, requesterThreadId: dmTs });
+      }
+      if (uploadFiles) {
+        await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(escapeMrkdwn(ticket.requesterName), openingMessage.attachments.length));
+      }
+      await this.sd.showStatus(ticket, null);
+      if (opened.answerExpectedAt) {
+        const zone = desk.hours?.timezone ?? 'UTC';
+        const r = this.sd.requesterWords(ticket);
+        await this.sd.notice(ticket, { requester: r.outsideHours(formatWhen(opened.answerExpectedAt, r.language, zone)) });
+      }
+    } catch (error) {
+      if (Object.keys(spaces).length > 0) {
+        await this.sd.service.attachSpaces(ticket.id, spaces, opening).catch((recordError: unknown) => this.sd.log.warn({ err: recordError, ticketId: ticket.id }, 'could not record the spaces of a failed opening'));
+      }
+      throw error;
     }
-    if (uploadFiles) {
-      await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(escapeMrkdwn(ticket.requesterName), openingMessage.attachments.length));
-    }
-    await this.sd.showStatus(ticket, null);
-    if (opened.answerExpectedAt) {
-      const zone = desk.hours?.timezone ?? 'UTC';
-      const r = this.sd.requesterWords(ticket);
-      await this.sd.notice(ticket, { requester: r.outsideHours(formatWhen(opened.answerExpectedAt, r.language, zone)) });
-    }
-    this.sd.log.info({ ticket: label, ticketId: ticket.id, channel: staffChannel, resumed: resuming }, 'ticket opened');
-    return this.sd.service.spacesReady(ticket.id);
+    const ready = await this.sd.service.spacesSetUp(ticket.id, spaces, opening);
+    this.sd.log.info({ ticket: label, ticketId: ready.id, channel: staffChannel, resumed: resuming }, 'ticket opened');
+    return ready;
   }
 
   /**

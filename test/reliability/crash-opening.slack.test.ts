@@ -61,6 +61,7 @@ describe('a Slack bot killed (SIGKILL) while opening a ticket', () => {
     { name: 'after the staff card, before the DM is opened', method: 'conversations.open', where: undefined, release: 'drop' as const },
     { name: "while the requester's card is posted", method: 'chat.postMessage', where: isDm, release: 'process' as const },
     { name: 'after both cards and the files, before the status reactions', method: 'reactions.add', where: undefined, release: 'drop' as const },
+    { name: "after the status reactions, before the opening is recorded (Slack has the last one, the bot never heard back)", method: 'reactions.add', where: isDm, release: 'process' as const },
   ];
 
   it.each(steps)('GIVEN a crash $name WHEN the bot restarts THEN both spaces exist once, the files once, and the requester is told', async (step) => {
