@@ -218,14 +218,15 @@ describe('Slack Web API errors', () => {
     await submit(ids.users.alice, { subject: { subject: 'No DM for me' } });
     await waitFor(() => expect(world.logs.lines.some((l) => l.msg === 'could not set up a Slack ticket' && l.code === 'user_disabled')).toBe(true));
     fault.remove();
+    // The requester is told last, after the ticket is closed.
+    const line = world.logs.lines.find((l) => l.msg === 'could not set up a Slack ticket' && l.code === 'user_disabled')!;
+    const dm = slack.dmChannelOf(ids.users.alice);
+    await waitFor(() => expect(slack.messagesIn(dm).some((m) => String(m.text).includes(`reference ${line.ref as string}`))).toBe(true));
     const [kept] = await world.service.list('slack', slack.teamId, { id: ids.users.max, name: 'Max' }, { status: 'closed', text: 'No DM for me' });
     expect(kept).toMatchObject({ status: 'closed', closeReason: 'The ticket could not be posted in Slack', requesterThreadId: null, spacesReadyAt: null });
     // The staff card that was posted is the ticket's thread: what staff see there belongs to this ticket.
     const card = slack.messagesIn(ids.channels.staff).find((m) => String(m.text).endsWith(' · No DM for me'));
     expect(kept!.threadId).toBe(card!.ts);
-    const line = world.logs.lines.find((l) => l.msg === 'could not set up a Slack ticket' && l.code === 'user_disabled')!;
-    const dm = slack.dmChannelOf(ids.users.alice);
-    await waitFor(() => expect(slack.messagesIn(dm).some((m) => String(m.text).includes(`reference ${line.ref as string}`))).toBe(true));
   });
 
   it('GIVEN Slack answers ratelimited with Retry-After WHEN a message is mirrored THEN it still arrives, once', async () => {
