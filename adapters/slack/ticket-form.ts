@@ -181,7 +181,7 @@ export class SlackTicketForm {
     let uploadFiles = openingMessage.attachments.length > 0;
     const spaces: Partial<TicketSpaces> = {};
     let opening: { messageId: number; channelId: string; platformMessageId: string } | undefined;
-    const setUp = (found: Partial<TicketSpaces>) => {
+    const made = (found: Partial<TicketSpaces>) => {
       Object.assign(spaces, found);
       ticket = { ...ticket, ...found };
       this.sd.index(ticket.id, ticket);
@@ -190,7 +190,7 @@ export class SlackTicketForm {
       if (!ticket.threadId) {
         const adopted = resuming ? await this.ownCard(staffChannel, ticket) : null;
         const staffTs = adopted ?? (await this.sd.post(staffChannel, null, cardText(label, ticket), { blocks: staffCard(this.sd.deskWords(desk), desk, ticket, label) }));
-        setUp({ channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs });
+        made({ channelId: staffChannel, threadId: staffTs, cardMessageId: staffTs });
         opening = { messageId: openingMessage.id, channelId: staffChannel, platformMessageId: staffTs };
         if (adopted) uploadFiles &&= !(await this.hasOwnFiles(staffChannel, staffTs));
       } else {
@@ -202,7 +202,7 @@ export class SlackTicketForm {
         const dmChannel = String(dm.channel?.id);
         const adopted = resuming ? await this.ownCard(dmChannel, ticket) : null;
         const dmTs = adopted ?? (await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) }));
-        setUp({ requesterChannelId: dmChannel, requesterThreadId: dmTs });
+        made({ requesterChannelId: dmChannel, requesterThreadId: dmTs });
       }
       if (uploadFiles) {
         await this.sd.uploadFiles(ticket.channelId!, ticket.threadId!, openingMessage.attachments, this.sd.deskWords(desk).slack.filesFrom(escapeMrkdwn(ticket.requesterName), openingMessage.attachments.length));

@@ -312,11 +312,6 @@ export class TicketService {
     });
   }
 
-  /** Records that the ticket's spaces are fully set up: an opening interrupted before this is finished later. */
-  async spacesReady(ticketId: number): Promise<Ticket> {
-    return this.store.transaction(async (tx) => this.patch(tx, ticketId, { spacesReadyAt: this.clock.now() }));
-  }
-
   /**
    * Records where the adapter created the ticket's spaces (thread, card, DM thread), and with the card, where the
    * opening message now shows (`opening`), in the same write.
