@@ -188,10 +188,12 @@ export class Store {
   /** Stores a new message. */
   addMessage(message: MessageRecord): void {
     this.messages.set(message.id, message);
-    const list = this.channelMessageIds.get(message.channelId) ?? [];
-    list.push(message.id);
-    list.sort(compareSnowflakes);
-    this.channelMessageIds.set(message.channelId, list);
+    let list = this.channelMessageIds.get(message.channelId);
+    if (!list) this.channelMessageIds.set(message.channelId, (list = []));
+    // Ids grow with time, so a new message nearly always goes last; otherwise it is put in its place.
+    let at = list.length;
+    while (at > 0 && compareSnowflakes(list[at - 1]!, message.id) > 0) at--;
+    list.splice(at, 0, message.id);
   }
 
   /** Roles of a guild, in position order. */
