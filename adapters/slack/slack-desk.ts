@@ -312,12 +312,44 @@ export class SlackDesk {
     if (files.length === 0) return;
     const uploads: Array<{ file: Buffer; filename: string }> = [];
     for (const file of files) uploads.push({ file: Buffer.from(await this.context.storage.get(file.storageKey)), filename: file.name });
-    await this.call(() => this.client.filesUploadV2({ channel_id: channel, thread_ts: threadTs, initial_comment: comment, file_uploads: uploads }));
+    await this.shareFiles(channel, threadTs, comment, uploads);
   }
 
   /** Uploads one generated file (a transcript, an export) into a conversation or thread. */
   async uploadFile(channel: string, threadTs: string | null, name: string, bytes: Buffer, comment: string): Promise<void> {
-    await this.call(() => this.client.filesUploadV2({ channel_id: channel, ...(threadTs ? { thread_ts: threadTs } : {}), initial_comment: comment, file_uploads: [{ file: bytes, filename: name }] }));
+    await this.shareFiles(channel, threadTs, comment, [{ file: bytes, filename: name }]);
+  }
+
+  /**
+   * Uploads files and shares them in one message. Like a post, the last step (files.completeUploadExternal)
+   * answered with a server error or a broken connection may have shared them all the same: before trying again
+   * the bot looks among its own recent file shares there, so the files are not shared twice (the main client
+   * would send the completion again at once).
+   */
+  private async shareFiles(channel: string, threadTs: string | null, comment: string, uploads: Array<{ file: Buffer; filename: string }>): Promise<void> {
+    const since = (Date.now() - 5_000) / 1000;
+    const names = uploads.map((u) => u.filename);
+    await this.makeOnce(
+      () => this.poster.filesUploadV2({ channel_id: channel, ...(threadTs ? { thread_ts: threadTs } : {}), initial_comment: comment, file_uploads: uploads }).then(() => true),
+      async () => ((await this.ownShareSince(channel, threadTs, since, names)) ? true : null),
+    );
+  }
+
+  /** Whether the bot shared files with these names, in this order, in a thread or channel since a time. */
+  private async ownShareSince(channel: string, threadTs: string | null, since: number, names: readonly string[]): Promise<boolean> {
+    try {
+      const page = threadTs
+        ? await this.client.conversations.replies({ channel, ts: threadTs, oldest: since.toFixed(6), limit: 100 })
+        : await this.client.conversations.history({ channel, oldest: since.toFixed(6), limit: 100 });
+      return (page.messages ?? []).some((m) => {
+        const files = (m as { files?: Array<{ name?: string }> }).files;
+        return m.bot_id === this.botId && m.ts !== threadTs && !!files && files.map((f) => f.name).join('\n') === names.join('\n');
+      });
+    } catch (error) {
+      // Not knowing is not a reason to lose the files: they are uploaded again.
+      this.log.warn({ err: error, channel }, 'could not look for files Slack may have shared');
+      return false;
+    }
   }
 
   /** Posts in a thread as the bot (or as someone, with their name and avatar) and remembers it as its own. */
@@ -339,15 +371,28 @@ export class SlackDesk {
     };
     // Slack's clock, a little before the first try: posts made since then may be this one.
     const since = (Date.now() - 5_000) / 1000;
+    const posted = await this.makeOnce(
+      () => this.poster.chat.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) })),
+      async () => {
+        const made = await this.ownPostSince(channel, threadTs, since, body.text, body.username);
+        return made ? { channel, ts: made } : null;
+      },
+    );
+    this.remember(posted.channel, posted.ts);
+    return posted.ts;
+  }
+
+  /**
+   * Makes something on Slack (a post, a file share) once, through the client that retries nothing by itself. A
+   * rate limit is waited out (nothing was made); after a server error or a broken connection it may have been
+   * made all the same, so `made` looks for it before each further try, and what it finds is adopted.
+   */
+  private async makeOnce<T>(make: () => Promise<T>, made: () => Promise<T | null>): Promise<T> {
     let maybeMade = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const made = maybeMade ? await this.ownPostSince(channel, threadTs, since, body.text, body.username) : null;
-        const posted = made ? { channel, ts: made } : await this.poster.chat.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) }));
-        this.remember(posted.channel, posted.ts);
-        return posted.ts;
+        return (maybeMade ? await made() : null) ?? (await make());
       } catch (error) {
-        // A rate limit is waited out (nothing was made); a server error or a broken connection is tried again.
         const retryAfter = (error as { code?: string; retryAfter?: number }).code === webApi.ErrorCode.RateLimitedError ? (error as { retryAfter: number }).retryAfter : null;
         if ((retryAfter === null && !isPassingFailure(error)) || attempt >= POST_TRIES) throw error;
         maybeMade ||= retryAfter === null;

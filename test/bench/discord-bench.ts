@@ -145,7 +145,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
       // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
       const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;
       const related = discord.calls.filter((c) => c.at >= p.at && c.at < until && (c.path.includes(`/channels/${p.ticket.threadId}/`) || (p.agent && isDmPost(c) && dmBody(c) === p.body)));
-      if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '')} +${c.at - p.at}`).join(', ')}\n`);
+      if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'} at ${p.at}: ${related.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '')} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
     const pacedCheck = await checkMessages(database, discord.calls, paced.map((p, i) => ({ ...p, k: perTicket + Math.floor(i / rows.length) })));

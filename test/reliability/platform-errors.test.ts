@@ -102,4 +102,21 @@ describe('platforms that fail some of the time', () => {
     const copies = await w.database.dataSource.query(`SELECT count(*) AS n FROM message_copies c JOIN ticket_messages m ON m.id = c.message_id WHERE m.ticket_id = ${opened.ticket.id} AND c.purpose = 'mirror'`);
     expect(Number(copies[0].n)).toBe(4);
   }, 60_000);
+
+  it('GIVEN Slack failing with 500 after it shared an upload WHEN a message with a file is mirrored THEN the file is shared once', async () => {
+    const w = await SlackWorld.start();
+    worlds.push(w);
+    const { slack, ids } = w;
+    const opened = await openSlackTicket(w, { subject: 'Upload answered 500 on Slack' });
+    const fault = slack.injectFault({ method: 'files.completeUploadExternal', status: 500, afterProcessing: true, times: 1 });
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'the log', files: [{ name: 'app.log', data: Buffer.from('line 1\nline 2\n'), mimetype: 'text/plain' }] });
+    const shares = () => slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).filter((m) => m.subtype === 'file_share');
+    await waitFor(() => expect(shares()).toHaveLength(1), 30_000);
+    await w.settle();
+    expect(fault.hits).toBe(1);
+    expect(shares()).toHaveLength(1);
+    expect((shares()[0]!.files as Array<{ name: string }>).map((f) => f.name)).toEqual(['app.log']);
+    // The message itself is mirrored once too.
+    expect(slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).filter((m) => String(m.text).includes('the log'))).toHaveLength(1);
+  }, 60_000);
 });
