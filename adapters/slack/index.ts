@@ -1,3 +1,4 @@
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext } from '../../src/app.js';
@@ -13,6 +14,8 @@ import { SlackTicketForm, type SubmittedView } from './ticket-form.js';
 import { TicketUpdates } from './ticket-updates.js';
 
 type Say = (text: string) => Promise<unknown>;
+type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 export interface SlackAdapter extends PlatformAdapter {
   desk: SlackDesk;
@@ -106,7 +109,12 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   });
 
-  app.action(ACTIONS.category, async ({ ack, body, action }) => {
+  // One listener per kind of request, dispatching by id: Bolt copies its arguments for every listener of every
+  // request (matching or not), so fifteen listeners cost fifteen copies per message event.
+  const onAction = new Map<string, (args: ActionArgs) => Promise<void>>();
+  const onView = new Map<string, (args: ViewArgs) => Promise<void>>();
+
+  onAction.set(ACTIONS.category, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || !body.view || action.type !== 'static_select') return;
     const view = body.view as unknown as SubmittedView;
@@ -120,7 +128,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     [ACTIONS.reopen, 'reopen'],
     [ACTIONS.transcript, 'transcript'],
   ] as const) {
-    app.action(actionId, async ({ ack, body, action, respond }) => {
+    onAction.set(actionId, async ({ ack, body, action, respond }) => {
       await ack();
       if (body.type !== 'block_actions' || action.type !== 'button') return;
       const say: Say = (text) => respond({ response_type: 'ephemeral', replace_original: false, text });
@@ -137,7 +145,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   }
 
-  app.view(FORM_CALLBACK, async ({ ack, body, view }) => {
+  onView.set(FORM_CALLBACK, async ({ ack, body, view }) => {
     const teamId = body.team?.id ?? '';
     const userId = body.user.id;
     const submitted = view as unknown as SubmittedView;
@@ -180,7 +188,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     [CLOSE_CALLBACK, 'close'],
     [REOPEN_CALLBACK, 'reopen'],
   ] as const) {
-    app.view(callbackId, async ({ ack, body, view }) => {
+    onView.set(callbackId, async ({ ack, body, view }) => {
       const userId = body.user.id;
       const reason = view.state.values.reason?.reason?.value ?? null;
       let ticket;
@@ -207,7 +215,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   }
 
-  app.view(SUGGESTIONS_CALLBACK, async ({ ack, body, view }) => {
+  onView.set(SUGGESTIONS_CALLBACK, async ({ ack, body, view }) => {
     const held = form.release(view.private_metadata, body.user.id);
     await ack();
     if (!held) return;
@@ -216,7 +224,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   });
 
-  app.action(ACTIONS.rate, async ({ ack, body, action }) => {
+  onAction.set(ACTIONS.rate, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const [ticketPart, scorePart] = String(action.value ?? '').split(':');
@@ -232,7 +240,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
   });
 
-  app.view(RATING_CALLBACK, async ({ ack, body, view }) => {
+  onView.set(RATING_CALLBACK, async ({ ack, body, view }) => {
     await ack();
     const comment = view.state.values.comment?.comment?.value?.trim() || null;
     if (!comment) return;
@@ -253,12 +261,12 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
   });
 
   // A button or form this version does not know (from an older version, or a tampered payload) is answered at
-  // once rather than left to Slack's error after 3 seconds. Known ids are left to their own listeners.
-  const knownActions = new Set<string>(Object.values(ACTIONS));
-  const knownViews = new Set<string>([FORM_CALLBACK, SUGGESTIONS_CALLBACK, RATING_CALLBACK, CLOSE_CALLBACK, REOPEN_CALLBACK]);
-  app.action(/.*/, async ({ ack, body, action, respond }) => {
+  // once rather than left to Slack's error after 3 seconds.
+  app.action(/.*/, async (args) => {
+    const { ack, body, action, respond } = args;
     const actionId = 'action_id' in action ? String(action.action_id) : '';
-    if (knownActions.has(actionId)) return;
+    const known = onAction.get(actionId);
+    if (known) return known(args);
     await ack();
     // Link buttons (the suggested articles) send an action too; Slack opens the link itself.
     if (actionId.startsWith('article_link_') || body.type !== 'block_actions') return;
@@ -266,10 +274,11 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     if (body.view) return;
     await respond({ response_type: 'ephemeral', replace_original: false, text: t.notInUse }).catch(() => undefined);
   });
-  app.view(/.*/, async ({ ack, body, view }) => {
-    if (knownViews.has(view.callback_id)) return;
-    const t = await sd.words(body.user.id, null);
-    await ack({ response_action: 'update', view: notInUseView(t) as never });
+  app.view(/.*/, async (args) => {
+    const known = onView.get(args.view.callback_id);
+    if (known) return known(args);
+    const t = await sd.words(args.body.user.id, null);
+    await args.ack({ response_action: 'update', view: notInUseView(t) as never });
   });
 
   app.error(async (error) => {
