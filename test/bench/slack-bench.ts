@@ -177,7 +177,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       const related = slack.calls.filter(
         (c) => c.at >= p.at && c.at < until && (String(c.args.text) === p.body || roots(p.ticket).includes(String(c.args.timestamp ?? c.args.ts ?? ''))),
       );
-      if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'}: ${related.map((c) => `${c.method} +${c.at - p.at}`).join(', ')}\n`);
+      if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'} at ${p.at}: ${related.map((c) => `${c.method} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
     if (process.env.BENCH_DEBUG) {

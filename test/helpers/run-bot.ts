@@ -9,9 +9,9 @@ export const root = resolve(import.meta.dirname, '..', '..');
 const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string; prestart: string } }).scripts;
-/** What `npm start` runs (`node --max-semi-space-size=4 --heap-growing-percent=50 dist/src/main.js`): its node options, and its script. */
+/** What `npm start` runs (`node --max-semi-space-size=4 … dist/src/main.js`): its node options, and its script. */
 const startWords = scripts.start.split(/\s+/);
-export const startNodeArgs = startWords.filter((word) => /^--[\w-]+=/.test(word));
+export const startNodeArgs = startWords.filter((word) => /^--[\w-]+/.test(word));
 const startScript = join(root, startWords.find((word) => word.endsWith('.js'))!);
 
 /** Compiles the bot as `npm start` does first (`prestart`: TypeScript to dist/, incremental). */
