@@ -1,8 +1,5 @@
 import {
-  ActionRowBuilder,
   AttachmentBuilder,
-  ButtonBuilder,
-  ButtonStyle,
   ChannelType,
   Client,
   DiscordAPIError,
@@ -41,7 +38,7 @@ import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { settleAll } from '../../src/util/settle-all.js';
 import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
 import type { PendingForm } from './ticket-form.js';
-import { cardButtons, cardEmbed, categoryName, ids, linkButton, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
+import { cardButtons, cardEmbed, categoryName, joinButton, linkButton, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
 
 /** A refusal worded by the adapter itself (not a core rule), shown to the user as is. */
 export class UserFacingError extends Error {
@@ -270,7 +267,7 @@ export class DiscordDesk {
     const desk = this.deskOf(ticket);
     const t = this.deskWords(desk);
     await this.client.rest.patch(Routes.channelMessage(ticket.threadId, ticket.cardMessageId), {
-      body: { embeds: [cardEmbed(t, desk, ticket, this.label(ticket)).toJSON()], components: [cardButtons(t, ticket).toJSON()], allowed_mentions: { parse: [] } },
+      body: { embeds: [cardEmbed(t, desk, ticket, this.label(ticket))], components: [cardButtons(t, ticket)], allowed_mentions: { parse: [] } },
     });
   }
 
@@ -475,11 +472,7 @@ export class DiscordDesk {
     const t = this.deskWords(desk);
     await this.postToLog(desk, {
       content: truncate(`${t.card.staffNotice(this.label(ticket), categoryName(desk, ticket.categoryKey))} ${plain(ticket.subject)} (<@${ticket.requesterId}>)`, 2000),
-      components: [
-        new ActionRowBuilder<ButtonBuilder>().addComponents(
-          new ButtonBuilder().setCustomId(ids.button('join', ticket.id)).setLabel(t.buttons.join).setStyle(ButtonStyle.Primary),
-        ),
-      ],
+      components: [joinButton(t, ticket.id)],
     });
   }
 

@@ -1,11 +1,12 @@
 import {
-  ActionRowBuilder,
-  ButtonBuilder,
   ButtonStyle,
-  EmbedBuilder,
+  ComponentType,
   escapeMarkdown,
   time,
   TimestampStyles,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
 import { findCategory, type DeskConfig, type Ticket, type TicketStatus } from '../../src/core/index.js';
@@ -57,8 +58,17 @@ export function categoryName(desk: DeskConfig, key: string): string {
   return category ? `${category.emoji ? `${category.emoji} ` : ''}${category.label}` : key;
 }
 
+/**
+ * What the bot sends on every opening and every message is written as Discord's own JSON here, not with
+ * discord.js's builders: they check each value with a validator at every call (a few percent of the bot's CPU
+ * per ticket, most of it building errors that a union of checks throws away). The limits they enforce (256
+ * for a title, 4,000 for a description, 80 for a button label) are kept by `truncate`, and the fakes check
+ * every body against Discord's API description.
+ */
+export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+
 /** The ticket card: what it is about, who asked, where it stands. Shown at the top of the thread. */
-export function cardEmbed(t: Catalog, desk: DeskConfig, ticket: Ticket, label: string): EmbedBuilder {
+export function cardEmbed(t: Catalog, desk: DeskConfig, ticket: Ticket, label: string): APIEmbed {
   const fields: APIEmbedField[] = [
     { name: t.card.category, value: categoryName(desk, ticket.categoryKey), inline: true },
     { name: t.card.status, value: `${STATUS_EMOJI[ticket.status]} ${t.staffStatus(ticket.status)}`, inline: true },
@@ -70,29 +80,39 @@ export function cardEmbed(t: Catalog, desk: DeskConfig, ticket: Ticket, label: s
   for (const answer of ticket.answers.slice(0, 10)) {
     fields.push({ name: truncate(answer.label, 256), value: truncate(plain(answer.value), 1024) });
   }
-  return new EmbedBuilder()
-    .setTitle(truncate(t.card.title(label, ticket.subject), 256))
-    .setDescription(truncate(plain(ticket.description), 4000))
-    .setColor(STATUS_COLOR[ticket.status])
-    .addFields(fields);
+  const description = truncate(plain(ticket.description), 4000);
+  return {
+    title: truncate(t.card.title(label, ticket.subject), 256),
+    ...(description ? { description } : {}),
+    color: STATUS_COLOR[ticket.status],
+    fields,
+  };
 }
 
-export function cardButtons(t: Catalog, ticket: Ticket): ActionRowBuilder<ButtonBuilder> {
-  const row = new ActionRowBuilder<ButtonBuilder>();
-  if (ticket.status === 'closed') {
-    row.addComponents(new ButtonBuilder().setCustomId(ids.button('reopen', ticket.id)).setLabel(t.buttons.reopen).setStyle(ButtonStyle.Secondary));
-    return row;
-  }
-  row.addComponents(
-    new ButtonBuilder().setCustomId(ids.button('claim', ticket.id)).setLabel(t.buttons.claim).setStyle(ButtonStyle.Primary).setDisabled(!!ticket.assigneeId),
-    new ButtonBuilder().setCustomId(ids.button('resolve', ticket.id)).setLabel(t.buttons.resolve).setStyle(ButtonStyle.Success).setDisabled(ticket.status === 'resolved'),
-    new ButtonBuilder().setCustomId(ids.button('close', ticket.id)).setLabel(t.buttons.close).setStyle(ButtonStyle.Danger),
+function button(customId: string, label: string, style: Exclude<ButtonStyle, ButtonStyle.Link | ButtonStyle.Premium>, disabled?: boolean): APIButtonComponent {
+  return { type: ComponentType.Button, custom_id: customId, label: truncate(label, 80), style, ...(disabled === undefined ? {} : { disabled }) };
+}
+
+export function buttonRow(...buttons: APIButtonComponent[]): ButtonRow {
+  return { type: ComponentType.ActionRow, components: buttons };
+}
+
+export function cardButtons(t: Catalog, ticket: Ticket): ButtonRow {
+  if (ticket.status === 'closed') return buttonRow(button(ids.button('reopen', ticket.id), t.buttons.reopen, ButtonStyle.Secondary));
+  return buttonRow(
+    button(ids.button('claim', ticket.id), t.buttons.claim, ButtonStyle.Primary, !!ticket.assigneeId),
+    button(ids.button('resolve', ticket.id), t.buttons.resolve, ButtonStyle.Success, ticket.status === 'resolved'),
+    button(ids.button('close', ticket.id), t.buttons.close, ButtonStyle.Danger),
   );
-  return row;
 }
 
-export function linkButton(label: string, url: string): ActionRowBuilder<ButtonBuilder> {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(label).setURL(url));
+/** A row with the button that joins a ticket (under the log channel's notice of a new ticket). */
+export function joinButton(t: Catalog, ticketId: number): ButtonRow {
+  return buttonRow(button(ids.button('join', ticketId), t.buttons.join, ButtonStyle.Primary));
+}
+
+export function linkButton(label: string, url: string): ButtonRow {
+  return buttonRow({ type: ComponentType.Button, style: ButtonStyle.Link, label: truncate(label, 80), url });
 }
 
 export function threadUrl(guildId: string, threadId: string, messageId?: string): string {

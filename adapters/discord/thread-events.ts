@@ -1,4 +1,4 @@
-import { DiscordAPIError, EmbedBuilder, MessageType, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
+import { DiscordAPIError, MessageType, type APIEmbed, type Message, type PartialMessage, type AnyThreadChannel } from 'discord.js';
 import { isRefusal, type Ticket, type TicketMessage } from '../../src/core/index.js';
 import { ReadBack } from '../../src/util/read-back.js';
 import type { DiscordDesk } from './discord-desk.js';
@@ -175,7 +175,7 @@ export class ThreadEvents {
         await this.dd.client.rest
           .patch(`/channels/${copy.channelId}/messages/${copy.messageId}`, {
             body: {
-              embeds: [replyEmbed(t.dm.reply(this.dd.label(edit.ticket), edit.message.authorName), edit.message.body, message.author?.displayAvatarURL() ?? null, t.dm.replyFooter).toJSON()],
+              embeds: [replyEmbed(t.dm.reply(this.dd.label(edit.ticket), edit.message.authorName), edit.message.body, message.author?.displayAvatarURL() ?? null, t.dm.replyFooter)],
               allowed_mentions: { parse: [] },
             },
           })
@@ -221,8 +221,10 @@ export class ThreadEvents {
   }
 }
 
-function replyEmbed(title: string, body: string, avatarUrl: string | null, footer: string): EmbedBuilder {
-  const embed = new EmbedBuilder().setAuthor({ name: truncate(title, 256), ...(avatarUrl ? { iconURL: avatarUrl } : {}) }).setFooter({ text: footer });
-  if (body) embed.setDescription(truncate(body, 4000));
-  return embed;
+function replyEmbed(title: string, body: string, avatarUrl: string | null, footer: string): APIEmbed {
+  return {
+    author: { name: truncate(title, 256), ...(avatarUrl ? { icon_url: avatarUrl } : {}) },
+    ...(body ? { description: truncate(body, 4000) } : {}),
+    footer: { text: truncate(footer, 2048) },
+  };
 }

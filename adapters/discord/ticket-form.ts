@@ -3,15 +3,15 @@ import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
-  FileUploadBuilder,
-  LabelBuilder,
+  ComponentType,
   MessageFlags,
-  ModalBuilder,
   StringSelectMenuBuilder,
-  TextInputBuilder,
   TextInputStyle,
   time,
   TimestampStyles,
+  parseEmoji,
+  type APILabelComponent,
+  type APIModalInteractionResponseCallbackData,
   type Attachment,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -42,63 +42,74 @@ function categoryNamed(desk: DeskConfig, text: string): CategoryConfig | null {
 /**
  * The ticket form. With a category, its questions are asked; without one, a category select comes first in
  * the modal (when no category has questions) or as a menu before it (when some do, as a modal's fields
- * cannot change after it opens).
+ * cannot change after it opens). Written as Discord's JSON, as the card is (see render.ts): every `/ticket`
+ * sends one.
  */
-export function ticketModal(t: Catalog, desk: DeskConfig, category: CategoryConfig | null): ModalBuilder {
+export function ticketModal(t: Catalog, desk: DeskConfig, category: CategoryConfig | null): APIModalInteractionResponseCallbackData {
   const limits = desk.limits;
-  const modal = new ModalBuilder()
-    .setCustomId(ids.form(category?.key ?? null, randomBytes(6).toString('hex')))
-    .setTitle(truncate(category ? t.form.titleFor(category.label) : t.form.title, 45));
-  const labels: LabelBuilder[] = [];
+  const labels: APILabelComponent[] = [];
+  const label = (text: string, component: APILabelComponent['component'], description?: string): APILabelComponent => ({
+    type: ComponentType.Label,
+    label: truncate(text, 45),
+    ...(description ? { description: truncate(description, 100) } : {}),
+    component,
+  });
   if (!category) {
     labels.push(
-      new LabelBuilder().setLabel(t.form.category).setStringSelectMenuComponent(
-        new StringSelectMenuBuilder().setCustomId('category').setPlaceholder(t.form.categoryPlaceholder).setRequired(true).addOptions(categoryOptions(desk)),
-      ),
+      label(t.form.category, {
+        type: ComponentType.StringSelect,
+        custom_id: 'category',
+        placeholder: truncate(t.form.categoryPlaceholder, 150),
+        required: true,
+        options: categoryOptions(desk).map(({ emoji, ...option }) => {
+          const parsed = emoji ? parseEmoji(emoji) : null;
+          return parsed ? { ...option, emoji: { name: parsed.name ?? undefined, ...(parsed.id ? { id: parsed.id } : {}), animated: parsed.animated ?? false } } : option;
+        }),
+      }),
     );
   }
   labels.push(
-    new LabelBuilder()
-      .setLabel(t.form.subject)
-      .setTextInputComponent(
-        new TextInputBuilder()
-          .setCustomId('subject')
-          .setStyle(TextInputStyle.Short)
-          .setPlaceholder(t.form.subjectPlaceholder)
-          .setMinLength(Math.min(limits.subjectMinLength, limits.subjectMaxLength))
-          .setMaxLength(limits.subjectMaxLength)
-          .setRequired(true),
-      ),
-    new LabelBuilder()
-      .setLabel(t.form.description)
-      .setTextInputComponent(
-        new TextInputBuilder()
-          .setCustomId('description')
-          .setStyle(TextInputStyle.Paragraph)
-          .setPlaceholder(t.form.descriptionPlaceholder)
-          .setMinLength(Math.min(limits.descriptionMinLength, limits.descriptionMaxLength))
-          .setMaxLength(limits.descriptionMaxLength)
-          .setRequired(true),
-      ),
+    label(t.form.subject, {
+      type: ComponentType.TextInput,
+      custom_id: 'subject',
+      style: TextInputStyle.Short,
+      placeholder: truncate(t.form.subjectPlaceholder, 100),
+      min_length: Math.min(limits.subjectMinLength, limits.subjectMaxLength),
+      max_length: limits.subjectMaxLength,
+      required: true,
+    }),
+    label(t.form.description, {
+      type: ComponentType.TextInput,
+      custom_id: 'description',
+      style: TextInputStyle.Paragraph,
+      placeholder: truncate(t.form.descriptionPlaceholder, 100),
+      min_length: Math.min(limits.descriptionMinLength, limits.descriptionMaxLength),
+      max_length: limits.descriptionMaxLength,
+      required: true,
+    }),
   );
   for (const question of category?.questions ?? []) {
-    const input = new TextInputBuilder()
-      .setCustomId(`q:${question.key}`)
-      .setStyle(question.long ? TextInputStyle.Paragraph : TextInputStyle.Short)
-      .setMaxLength(Math.min(question.maxLength ?? limits.answerMaxLength, limits.answerMaxLength))
-      .setRequired(question.required);
-    if (question.placeholder) input.setPlaceholder(question.placeholder);
-    labels.push(new LabelBuilder().setLabel(truncate(question.label, 45)).setTextInputComponent(input));
+    labels.push(
+      label(question.label, {
+        type: ComponentType.TextInput,
+        custom_id: `q:${question.key}`,
+        style: question.long ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        max_length: Math.min(question.maxLength ?? limits.answerMaxLength, limits.answerMaxLength),
+        required: question.required,
+        ...(question.placeholder ? { placeholder: truncate(question.placeholder, 100) } : {}),
+      }),
+    );
   }
   if (limits.maxAttachments > 0 && labels.length < MODAL_FIELDS) {
     labels.push(
-      new LabelBuilder()
-        .setLabel(t.form.files)
-        .setDescription(truncate(t.form.filesHelp(limits.maxAttachments, limits.maxAttachmentBytes), 100))
-        .setFileUploadComponent(new FileUploadBuilder().setCustomId('files').setMinValues(0).setMaxValues(limits.maxAttachments).setRequired(false)),
+      label(t.form.files, { type: ComponentType.FileUpload, custom_id: 'files', min_values: 0, max_values: limits.maxAttachments, required: false }, t.form.filesHelp(limits.maxAttachments, limits.maxAttachmentBytes)),
     );
   }
-  return modal.addLabelComponents(labels.slice(0, MODAL_FIELDS));
+  return {
+    custom_id: ids.form(category?.key ?? null, randomBytes(6).toString('hex')),
+    title: truncate(category ? t.form.titleFor(category.label) : t.form.title, 45),
+    components: labels.slice(0, MODAL_FIELDS),
+  };
 }
 
 /** `/ticket [category]`: answers with the form (Discord wants it within 3 seconds, so nothing slow happens first). */
