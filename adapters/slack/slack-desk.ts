@@ -9,7 +9,7 @@ import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { settleAll } from '../../src/util/settle-all.js';
 import { withRetries } from '../../src/util/retry.js';
-import { requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
+import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { keptAliveFetch } from './web-fetch.js';
 
@@ -365,7 +365,7 @@ export class SlackDesk {
       ...(threadTs ? { thread_ts: threadTs } : {}),
       ...(extra.username ? { username: truncate(extra.username, 80) } : {}),
       ...(extra.icon_url ? { icon_url: extra.icon_url } : {}),
-      ...(extra.blocks ? { blocks: extra.blocks as never } : {}),
+      ...(extra.blocks ? { blocks: asJson(extra.blocks) } : {}),
       unfurl_links: false,
       unfurl_media: false,
     };
@@ -464,7 +464,7 @@ export class SlackDesk {
     const label = this.label(ticket);
     const updates: Array<Promise<unknown>> = [];
     if (ticket.channelId && ticket.threadId) {
-      updates.push(this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: staffCard(this.deskWords(desk), desk, ticket, label) as never })));
+      updates.push(this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: asJson(staffCard(this.deskWords(desk), desk, ticket, label)) })));
     }
     if (ticket.requesterChannelId && ticket.requesterThreadId) {
       updates.push(
@@ -473,7 +473,7 @@ export class SlackDesk {
             channel: ticket.requesterChannelId!,
             ts: ticket.requesterThreadId!,
             text: cardText(label, ticket),
-            blocks: requesterCard(this.requesterWords(ticket), desk, ticket, label) as never,
+            blocks: asJson(requesterCard(this.requesterWords(ticket), desk, ticket, label)),
           }),
         ),
       );

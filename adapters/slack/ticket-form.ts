@@ -14,7 +14,7 @@ import {
 } from '../../src/core/index.js';
 import { formatWhen, type Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
-import { ACTIONS, requesterCard, staffCard, suggestionsView, ticketFormView, type FormMetadata } from './blocks.js';
+import { ACTIONS, asJson, requesterCard, staffCard, suggestionsView, ticketFormView, type FormMetadata } from './blocks.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { cardText, type SlackDesk, type SlackFile } from './slack-desk.js';
 
@@ -84,7 +84,7 @@ export class SlackTicketForm {
     const hinted = categoryHint ? offered.find((c) => c.key === categoryHint.toLowerCase() || c.label.toLowerCase() === categoryHint.toLowerCase()) : undefined;
     const category = hinted ?? (offered.length === 1 ? offered[0]! : null);
     const t = await this.sd.words(userId, desk);
-    await this.sd.client.views.open({ trigger_id: triggerId, view: ticketFormView(t, desk, category, { n: randomBytes(6).toString('hex'), c: category?.key ?? null }) as never });
+    await this.sd.client.views.open({ trigger_id: triggerId, view: asJson(ticketFormView(t, desk, category, { n: randomBytes(6).toString('hex'), c: category?.key ?? null })) });
   }
 
   /** The category select changed: the same form, with that category's questions. */
@@ -94,7 +94,7 @@ export class SlackTicketForm {
     if (!category?.slack) return;
     const t = await this.sd.words(userId, desk);
     const metadata = { ...metadataOf(view), c: category.key };
-    await this.sd.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: ticketFormView(t, desk, category, metadata) as never });
+    await this.sd.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: asJson(ticketFormView(t, desk, category, metadata)) });
   }
 
   /** Reads the submitted form. A value of the wrong type (a tampered payload) reads as empty, never as a crash. */
