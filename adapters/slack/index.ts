@@ -25,7 +25,7 @@ export interface SlackAdapter extends PlatformAdapter {
 
 /**
  * The Slack adapter: a real Bolt app, in HTTP mode (signing secret; Bolt checks signatures and timestamps)
- * or Socket Mode (app token). Every listener is registered here by name, inside one error boundary:
+ * or Socket Mode (app token). Every handler is registered here, by its id, inside one error boundary:
  * refusals are told in the user's language, anything else is logged with a reference the user sees.
  */
 export function createSlackAdapter(context: AdapterContext): SlackAdapter {
