@@ -62,8 +62,8 @@ export function categoryName(desk: DeskConfig, key: string): string {
  * What the bot sends on every opening and every message is written as Discord's own JSON here, not with
  * discord.js's builders: they check each value with a validator at every call (a few percent of the bot's CPU
  * per ticket, most of it building errors that a union of checks throws away). The limits they enforce (256
- * for a title, 4,000 for a description, 80 for a button label) are kept by `truncate`, and the fakes check
- * every body against Discord's API description.
+ * for a title, 4,000 for a description, 80 for a button label) are kept by `truncate`; the Discord end-to-end
+ * test checks what the bot sends against Discord's API description (tools/check-discord-calls, when installed).
  */
 export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
 
