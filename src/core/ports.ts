@@ -187,14 +187,24 @@ export interface TicketTransaction {
  * transactions inside one process; with several processes use PostgreSQL, where ticket numbers and
  * requester locks hold across processes.
  */
+/** What a store may know of a work before running it. */
+export interface WorkOptions {
+  /**
+   * The work sends a single statement. One statement is atomic and sees one snapshot on its own, so a store
+   * may run it without a transaction around it (PostgreSQL: no BEGIN and no COMMIT, two round trips fewer).
+   * A second statement from such a work is refused.
+   */
+  oneStatement?: boolean;
+}
+
 export interface TicketStore {
   /** Runs `work` in one transaction: everything it wrote is committed, or nothing if it throws. */
-  transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: TicketTransaction) => Promise<T>, options?: WorkOptions): Promise<T>;
   /**
    * Runs `work`, which only reads, on one consistent snapshot of what is committed. A store may run it beside
    * transactions (sqlite reads on a second connection), so it never waits behind writes; `work` must not write.
    */
-  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T>;
+  read<T>(work: (tx: TicketTransaction) => Promise<T>, options?: WorkOptions): Promise<T>;
 }
 
 /** Durable storage for attachment bytes. The default keeps files in a local folder, content-addressed. */

@@ -342,7 +342,7 @@ export class TicketService {
   }
 
   async ticketById(ticketId: number): Promise<Ticket> {
-    return this.store.read((tx) => this.load(tx, ticketId, false));
+    return this.store.read((tx) => this.load(tx, ticketId, false), { oneStatement: true });
   }
 
   /** The ticket whose space (thread) this is, or null: most messages on a platform are in no ticket. */
@@ -488,12 +488,12 @@ export class TicketService {
 
   /** Sets where a stored message lives on the platform (the opening message once the card is posted). */
   async locateMessage(messageId: number, channelId: string, platformMessageId: string): Promise<void> {
-    await this.store.transaction((tx) => tx.setMessageLocation(messageId, channelId, platformMessageId));
+    await this.store.transaction((tx) => tx.setMessageLocation(messageId, channelId, platformMessageId), { oneStatement: true });
   }
 
   /** Records a platform copy of a stored message (mirror, DM, re-upload). Returns false if already known. */
   async recordCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
-    return this.store.transaction((tx) => tx.addMessageCopy(messageId, copy));
+    return this.store.transaction((tx) => tx.addMessageCopy(messageId, copy), { oneStatement: true });
   }
 
   /** The latest message stored in a channel or thread: a catch-up after downtime resumes after it. */

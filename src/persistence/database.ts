@@ -81,7 +81,11 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       type: 'postgres',
       url: target.url,
       applicationName: 'support-desk-bot',
-      extra: { max: options.poolSize ?? 10 },
+      // Pipelined connections: a query is sent without waiting for the answers to those before it (they
+      // come back in order). A transaction's BEGIN then travels with its first statement, and statements a
+      // use case sends side by side share round trips; unpipelined, node-postgres sent one query per round
+      // trip, and warns that queueing a query behind another will stop working in its next major version.
+      extra: { max: options.poolSize ?? 10, pipeline: true },
     };
   }
   const dataSource = new DataSource(dataSourceOptions);

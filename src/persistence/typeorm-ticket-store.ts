@@ -19,6 +19,7 @@ import type {
   TicketSpaceRef,
   TicketStore,
   TicketTransaction,
+  WorkOptions,
 } from '../core/index.js';
 import { ACTIVE_STATUSES } from '../core/index.js';
 import { withRetries } from '../util/retry.js';
@@ -50,6 +51,7 @@ function statementName(sql: string): string {
 /** What node-postgres gives for a query: the pg client TypeORM's PostgreSQL query runner holds. */
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[]; rowCount: number | null }>;
+  query(text: string): Promise<unknown>;
 }
 
 /** Attempts of a transaction, the pauses between them doubling from 20 ms (about a second in all). */
@@ -115,17 +117,22 @@ export class TypeormTicketStore implements TicketStore {
     };
   }
 
-  transaction<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: TicketTransaction) => Promise<T>, options?: WorkOptions): Promise<T> {
     const once =
       this.dialect === 'sqlite'
         ? () => this.writes.run((session) => this.inBatch(this.dataSource, this.sqliteStatements(), session, work))
-        : () => this.dataSource.transaction((manager) => work(new TypeormTicketTransaction(manager, this.dialect, this.entities, this.rows)));
+        : options?.oneStatement
+          ? () => this.pgStatement(work)
+          : () => this.pgTransaction('BEGIN', work);
     return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
   }
 
-  read<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+  read<T>(work: (tx: TicketTransaction) => Promise<T>, options?: WorkOptions): Promise<T> {
     const reader = this.reader;
-    if (this.dialect === 'postgres') return withRetries(() => this.snapshot(work), { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+    if (this.dialect === 'postgres') {
+      const once = options?.oneStatement ? () => this.pgStatement(work) : () => this.snapshot(work);
+      return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
+    }
     if (!reader) return this.transaction(work);
     const once = () => this.reads.run((session) => this.inBatch(reader, this.readerSqliteStatements(reader), session, work));
     return withRetries(once, { tries: RETRIES, baseDelayMs: 20, retryable: isTransient });
@@ -136,25 +143,54 @@ export class TypeormTicketStore implements TicketStore {
    * snapshot (at READ COMMITTED, the default, each statement took its own), and a write in it is refused, as
    * on sqlite's read-only reader connection. A read-only transaction never fails on a serialization conflict.
    */
-  private async snapshot<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+  private snapshot<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    return this.pgTransaction('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY', work);
+  }
+
+  /**
+   * PostgreSQL: one transaction on a connection of the pool, begun with `begin`. The pool's connections
+   * pipeline (see `openDatabase`): the BEGIN is sent without waiting for its answer, so it reaches the server
+   * with the work's first statement, and statements the work sends side by side go out together. Through
+   * TypeORM's `transaction`, BEGIN and COMMIT each went through its logger and broadcaster, and BEGIN was a
+   * round trip of its own. TypeORM's query runner is told a transaction is active, so the repositories on it
+   * begin none of their own. A failure rolls back (the ROLLBACK follows whatever was already sent).
+   */
+  private async pgTransaction<T>(begin: string, work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = (await runner.connect()) as PgClient;
     const active = runner as { isTransactionActive: boolean };
     try {
-      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // TypeORM's repositories on this runner then begin no transaction of their own.
+      const begun = client.query(begin);
+      // Its failure is the work's first statement's too; it is awaited below, and never left unhandled.
+      begun.catch(() => undefined);
       active.isTransactionActive = true;
       let result: T;
       try {
         result = await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows));
+        await begun;
       } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      await runner.query('COMMIT');
+      await client.query('COMMIT');
       return result;
     } finally {
       active.isTransactionActive = false;
+      await runner.release();
+    }
+  }
+
+  /**
+   * PostgreSQL: a work of one statement, on a connection of the pool, outside any explicit transaction: the
+   * statement is its own. Its TicketTransaction refuses a second statement of its own; a TypeORM repository
+   * call in it would begin a transaction of its own, as the runner is not told of one.
+   */
+  private async pgStatement<T>(work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows, null, null, 1));
+    } finally {
       await runner.release();
     }
   }
@@ -214,6 +250,8 @@ function sqlTime(dialect: Dialect, date: Date): Date | string {
 }
 
 class TypeormTicketTransaction implements TicketTransaction {
+  /** PostgreSQL: the statements this work sent through {@link run}. */
+  private sent = 0;
   private readonly tickets: Repository<Ticket>;
   private readonly messages: Repository<MessageRow>;
   private readonly copies: Repository<MessageCopyRow>;
@@ -231,6 +269,8 @@ class TypeormTicketTransaction implements TicketTransaction {
     private readonly statements: SqliteStatements | null = null,
     /** sqlite only: told when this work sends a statement that writes. */
     private readonly session: WorkSession | null = null,
+    /** PostgreSQL: the statements this work may send, when it runs outside a transaction (see `pgStatement`). */
+    private readonly statementLimit: number | null = null,
   ) {
     this.tickets = manager.getRepository(entities.TicketEntity);
     this.messages = manager.getRepository(entities.MessageEntity);
@@ -253,6 +293,9 @@ class TypeormTicketTransaction implements TicketTransaction {
       if (/^\s*SELECT\b|\bRETURNING\b/i.test(sql)) return { records: await this.statements.all(sql, parameters), affected: 0, insertedId: 0 };
       const { changes, lastID } = await this.statements.run(sql, parameters);
       return { records: [], affected: changes, insertedId: lastID };
+    }
+    if (this.statementLimit !== null && this.sent++ >= this.statementLimit) {
+      throw new Error(`a work of ${this.statementLimit} statement(s), run outside a transaction, sent another: ${sql.slice(0, 60)}`);
     }
     const client = (this.manager.queryRunner as unknown as { databaseConnection: PgClient }).databaseConnection;
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });

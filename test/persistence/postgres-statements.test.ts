@@ -115,3 +115,62 @@ interface PlanNode {
 function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
+
+// The pool's connections pipeline: a transaction's BEGIN goes out with its first statement, and statements sent side
+// by side go out one after another without waiting. One connection here, so each test also shows that what a
+// failure left behind does not reach the next work.
+describe.skipIf(!POSTGRES_URL)(`transactions on PostgreSQL${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let ticketId: number;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('postgres');
+    await (await openDatabase(testDatabase.url)).close();
+    database = await openDatabase(testDatabase.url, { poolSize: 1, migrate: false });
+    ticketId = await database.store.transaction(async (tx) => {
+      const now = new Date();
+      const ticket = await tx.insertTicket({
+        deskId: 'desk-t', number: await tx.nextTicketNumber('desk-t'), platform: 'discord', workspaceId: 'g', categoryKey: 'billing', subject: 's',
+        description: 'd', answers: [], priority: 'normal', status: 'open', requesterId: 'u', requesterName: 'Member', createdAt: now, updatedAt: now,
+        lastActivityAt: now,
+      } as never);
+      return ticket.id;
+    });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const message = (ticket: number, body: string) => ({
+    ticketId: ticket, channelId: 'thread', messageId: body, authorId: 'u', authorName: 'Member', authorRole: 'requester' as const,
+    visibility: 'public' as const, body, createdAt: new Date(),
+  });
+  const bodies = async () => ((await database.dataSource.query('SELECT body FROM ticket_messages ORDER BY id')) as Array<{ body: string }>).map((r) => r.body);
+
+  it('writes statements sent side by side, in one transaction', async () => {
+    await database.store.transaction((tx) => Promise.all([tx.insertMessage(message(ticketId, 'a1')), tx.insertMessage(message(ticketId, 'a2')), tx.insertMessage(message(ticketId, 'a3'))]));
+    expect(await bodies()).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('rolls back every statement of a work when one of those sent side by side fails, and the connection serves the next', async () => {
+    const failing = database.store.transaction((tx) =>
+      Promise.all([tx.insertMessage(message(ticketId, 'b1')), tx.insertMessage(message(987_654, 'b2')), tx.insertMessage(message(ticketId, 'b3'))]),
+    );
+    await expect(failing).rejects.toThrow(/foreign key/);
+    expect(await bodies()).toEqual(['a1', 'a2', 'a3']);
+    await database.store.transaction((tx) => tx.insertMessage(message(ticketId, 'c1')));
+    expect(await bodies()).toEqual(['a1', 'a2', 'a3', 'c1']);
+  });
+
+  it('runs a work of one statement on its own, and refuses a second statement from it', async () => {
+    const [{ id }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE body = 'c1'")) as [{ id: number }];
+    const copy = { channelId: 'dm', messageId: 'copy-of-c1', purpose: 'mirror' as const };
+    expect(await database.store.transaction((tx) => tx.addMessageCopy(id, copy), { oneStatement: true })).toBe(true);
+    expect(await database.store.transaction((tx) => tx.addMessageCopy(id, copy), { oneStatement: true })).toBe(false);
+    expect(await database.store.read((tx) => tx.findTicketById(ticketId), { oneStatement: true })).toMatchObject({ id: ticketId, subject: 's' });
+    const two = database.store.read(async (tx) => [await tx.findTicketById(ticketId), await tx.findTicketById(ticketId)], { oneStatement: true });
+    await expect(two).rejects.toThrow(/a work of 1 statement\(s\), run outside a transaction, sent another/);
+    expect(await database.store.read((tx) => tx.findTicketById(ticketId), { oneStatement: true })).toMatchObject({ id: ticketId });
+  });
+});
