@@ -82,7 +82,8 @@ export function cardEmbed(t: Catalog, desk: DeskConfig, ticket: Ticket, label: s
   }
   const description = truncate(plain(ticket.description), 4000);
   return {
-    title: truncate(t.card.title(label, ticket.subject), 256),
+    // A title renders formatting (bold, italics) though no link, and pings no one: the subject is escaped here too.
+    title: truncate(t.card.title(label, plain(ticket.subject)), 256),
     ...(description ? { description } : {}),
     color: STATUS_COLOR[ticket.status],
     fields,

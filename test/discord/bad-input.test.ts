@@ -189,7 +189,7 @@ describe('bad input on Discord: a clear message, and nothing changes', () => {
     expect(card!.mention_everyone).toBe(false);
     // The card mentions the category's agent role (to bring agents in), never the roles typed by the requester.
     expect(card!.mention_roles).toEqual([seed.roles.billingAgents]);
-    expect(card!.embeds[0]!.title).toBe('CS-' + opened.number.slice(3) + ' · @everyone free gifts <@&' + seed.roles.moderators + '>');
+    expect(card!.embeds[0]!.title).toBe('CS-' + opened.number.slice(3) + ' · @\u200beveryone free gifts <@&' + seed.roles.moderators + '>');
     // The masked link is broken (no clickable "this"), the bold is shown as typed.
     expect(card!.embeds[0]!.description).toBe('@\u200bhere click \\[this](https://evil.example) <@&' + seed.roles.billingAgents + '> \\*\\*now\\*\\*');
     const thread = discord.channel(opened.threadId) as { name: string };

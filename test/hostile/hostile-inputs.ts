@@ -739,6 +739,23 @@ const discordRows: DiscordRow[] = [
     },
   },
   {
+    id: 'D38',
+    platform: 'discord',
+    input: "subject '**Refund** __now__ ~~or else~~ ||secret|| `code` *x*'",
+    expected: 'the card title shows the subject as typed: every markdown sign escaped, so no bold, underline, strike, spoiler or code',
+    async run(world) {
+      const subject = '**Refund** __now__ ~~or else~~ ||secret|| `code` *x*';
+      const opened = await openTicket(world, { user: member(world), subject });
+      const title = world.discord.message(opened.threadId, opened.cardId)!.embeds[0]!.title!;
+      // Every markdown sign has its backslash.
+      expect(title).not.toMatch(/(^|[^\\])[*_~|`]/);
+      expect(title).toContain('\\*\\*Refund\\*\\*');
+      // Read as Discord reads it (a backslash shows the sign after it), the title is the subject again.
+      expect(title.replace(/\\(.)/g, '$1')).toBe(`${opened.number} · ${subject}`);
+      expect((await world.service.ticketById(opened.ticket.id)).subject).toBe(subject);
+    },
+  },
+  {
     id: 'D24',
     platform: 'discord',
     input: "the requester closes their ticket with the reason '@everyone <@&moderators> [refund here](https://evil.example)'",
@@ -1248,6 +1265,25 @@ const slackRows: SlackRow[] = [
       expect(response.status).toBe(401);
       expect(await storedBodies(world, opened.ticket.id)).not.toContain('Sent six minutes ago');
       expect(staffCopies(world, opened.staff, 'Sent six minutes ago')).toEqual([]);
+    },
+  },
+  {
+    id: 'S43',
+    platform: 'slack',
+    input: 'a message event for a ticket thread, validly signed with a timestamp 6 minutes in the future, sent twice',
+    expected: 'HTTP 401 both times, as for a stale one; the message is neither stored nor mirrored; a warning is logged',
+    async run(world) {
+      const user = slackMember(world);
+      const opened = await openSlackTicket(world, { user, subject: 'Request from the future' });
+      const mark = world.logs.lines.length;
+      const body = world.slack.eventEnvelope(threadMessage(world, user, opened.dm, 'Signed six minutes ahead'));
+      const timestamp = Math.floor(Date.now() / 1000) + 360;
+      const responses = [await world.slack.sendRaw({ body, timestamp }), await world.slack.sendRaw({ body, timestamp })];
+      await world.settle();
+      expect(responses.map((r) => r.status)).toEqual([401, 401]);
+      expect(await storedBodies(world, opened.ticket.id)).not.toContain('Signed six minutes ahead');
+      expect(staffCopies(world, opened.staff, 'Signed six minutes ahead')).toEqual([]);
+      expect(world.logs.lines.slice(mark).filter((l) => String(l.msg).includes('more than 5 minutes ahead'))).toHaveLength(2);
     },
   },
   {
