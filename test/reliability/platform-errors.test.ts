@@ -119,4 +119,23 @@ describe('platforms that fail some of the time', () => {
     // The message itself is mirrored once too.
     expect(slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).filter((m) => String(m.text).includes('the log'))).toHaveLength(1);
   }, 60_000);
+
+  it('GIVEN Slack failing with 500 after it shared an upload, and the look-up for that share refused too WHEN a message with a file is mirrored THEN the file is shared again: nothing lost, twice at most, a warning says why', async () => {
+    const w = await SlackWorld.start();
+    worlds.push(w);
+    const { slack, ids } = w;
+    const opened = await openSlackTicket(w, { subject: 'Upload and look-up both failing' });
+    const mark = w.logs.lines.length;
+    const upload = slack.injectFault({ method: 'files.completeUploadExternal', status: 500, afterProcessing: true, times: 1 });
+    const lookUp = slack.injectFault({ method: 'conversations.replies', error: 'internal_error', times: 1 });
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'the trace', files: [{ name: 'trace.txt', data: Buffer.from('frame 1\n'), mimetype: 'text/plain' }] });
+    const shares = () => slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).filter((m) => m.subtype === 'file_share');
+    await waitFor(() => expect(shares()).toHaveLength(2), 30_000);
+    await w.settle();
+    expect([upload.hits, lookUp.hits]).toEqual([1, 1]);
+    // Not knowing whether the first share was made, the bot made it again rather than lose the file.
+    expect(shares().map((m) => (m.files as Array<{ name: string }>).map((f) => f.name))).toEqual([['trace.txt'], ['trace.txt']]);
+    expect(w.logs.lines.slice(mark).filter((l) => l.msg === 'could not look for files Slack may have shared')).toHaveLength(1);
+    expect(slack.messagesIn(opened.staff.channel, { thread_ts: opened.staff.ts }).filter((m) => String(m.text).includes('the trace'))).toHaveLength(1);
+  }, 60_000);
 });
