@@ -142,9 +142,10 @@ export class ThreadEvents {
       at: message.createdAt,
     });
     if (recorded.duplicate) return;
-    if (recorded.role === 'agent') await this.mirrorToRequester(recorded.ticket, recorded.message, message.author.displayAvatarURL());
-    // The status shows after the answer reached the requester: a failing reaction must not hold it back.
+    // The status is redrawn beside the answer's way to the requester, on a queue of its own: a failing
+    // reaction cannot hold the answer back, nor the ticket's next message.
     if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
+    if (recorded.role === 'agent') await this.mirrorToRequester(recorded.ticket, recorded.message, message.author.displayAvatarURL());
   }
 
   /** A staff answer, sent to the requester by DM: who answered, what, the files, and a link back. */

@@ -36,8 +36,9 @@ export class TicketUpdates implements TicketNotifier {
   }
 
   /**
-   * A message moved the ticket between open and pending: the reaction and card follow once the ticket's
-   * queued messages are handled, so a busy conversation redraws them once rather than at every message.
+   * A message moved the ticket between open and pending: the reaction and card follow, beside the message's
+   * own calls; changes that come while a redraw waits are shown by it, so a busy conversation does not
+   * redraw them at every message.
    */
   statusChangedByMessage(ticketId: number, previous: Ticket['status']): void {
     this.display.later(ticketId, previous);

@@ -174,9 +174,10 @@ export class ConversationEvents {
     }
     const recorded = await this.sd.service.recordMessage(incoming);
     if (recorded.duplicate) return;
-    await this.deliver(recorded, side, event);
-    // The status shows after the message is delivered: a failing reaction must not hold a message back.
+    // The status is redrawn beside the message's delivery, on a queue of its own: a failing reaction cannot
+    // hold the message back, nor the ticket's next one.
     if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
+    await this.deliver(recorded, side, event);
   }
 
   private mayBeNote(text: string): boolean {

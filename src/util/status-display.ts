@@ -4,8 +4,14 @@ import type { KeyedQueue } from './keyed-queue.js';
 /**
  * Keeps what a platform shows of tickets' statuses (reactions, cards) in step with the database, without
  * redrawing for every message: a burst of messages flipping a ticket between open and pending is shown once,
- * with its final status, by a redraw queued behind them on the ticket's queue.
+ * with its final status. Every redraw of a ticket runs on a queue of its own (`status:<id>`), one at a time, so
+ * two never interleave their reactions. When the bot has little else to do, a message's redraw starts at once,
+ * beside the message's own calls; under load it follows them, and behind more of the ticket's messages it
+ * follows those (see {@link later}).
  */
+/** Keys of the queue at work (tickets, redraws) from which the bot counts as busy. */
+const BUSY_KEYS = 4;
+
 export class StatusDisplay {
   /** The status each ticket's spaces show, when this process knows it. */
   private readonly shown = new Map<number, TicketStatus>();
@@ -19,7 +25,40 @@ export class StatusDisplay {
   ) {}
 
   /** Shows the ticket's status now (an explicit action that must show it before doing more). */
-  async now(ticket: Ticket, previous: TicketStatus): Promise<void> {
+  now(ticket: Ticket, previous: TicketStatus): Promise<void> {
+    return this.queue.run(`status:${ticket.id}`, () => this.show(ticket, previous));
+  }
+
+  /**
+   * Notes that a message changed the ticket's status, from the message's task on the ticket's queue (once
+   * it is stored). The redraw reads the ticket when its turn comes, so a redraw already waiting shows this
+   * change too. While more of the ticket's tasks wait (a busy conversation), it waits behind them and then
+   * shows where they left the status: often where it was, and then nothing is drawn. While other tickets
+   * keep the bot busy, it waits for the calling task to end (the answer mirrored first).
+   */
+  later(ticketId: number, previous: TicketStatus): void {
+    if (!this.shown.has(ticketId)) this.shown.set(ticketId, previous);
+    if (this.queued.has(ticketId)) return;
+    this.queued.add(ticketId);
+    const failed = (error: unknown) => {
+      this.queued.delete(ticketId);
+      this.failed(error, ticketId);
+    };
+    const redraw = () =>
+      void this.queue
+        .run(`status:${ticketId}`, async () => {
+          this.queued.delete(ticketId);
+          await this.show(await this.service.ticketById(ticketId), this.shown.get(ticketId)!);
+        })
+        .catch(failed);
+    const ticketQueue = `ticket:${ticketId}`;
+    // The task that called is one of the ticket's: more means messages (or actions) wait behind it. Other
+    // tickets at work mean load: then the message's own calls (the answer mirrored) go first.
+    if (this.queue.pending(ticketQueue) > 1 || this.queue.size >= BUSY_KEYS) void this.queue.run(ticketQueue, async () => redraw()).catch(failed);
+    else redraw();
+  }
+
+  private async show(ticket: Ticket, previous: TicketStatus): Promise<void> {
     const shown = this.shown.get(ticket.id) ?? previous;
     if (shown !== ticket.status) {
       try {
@@ -33,21 +72,5 @@ export class StatusDisplay {
     // A closed ticket rarely changes again; when it is reopened, the change says what it showed.
     if (ticket.status === 'closed') this.shown.delete(ticket.id);
     else this.shown.set(ticket.id, ticket.status);
-  }
-
-  /** Notes that a message changed the ticket's status; the redraw runs after what is queued for the ticket. */
-  later(ticketId: number, previous: TicketStatus): void {
-    if (!this.shown.has(ticketId)) this.shown.set(ticketId, previous);
-    if (this.queued.has(ticketId)) return;
-    this.queued.add(ticketId);
-    void this.queue
-      .run(`ticket:${ticketId}`, async () => {
-        this.queued.delete(ticketId);
-        await this.now(await this.service.ticketById(ticketId), this.shown.get(ticketId)!);
-      })
-      .catch((error: unknown) => {
-        this.queued.delete(ticketId);
-        this.failed(error, ticketId);
-      });
   }
 }

@@ -149,7 +149,20 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     }
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / plan.length;
     await quiet(slack);
+    if (process.env.BENCH_DEBUG) process.stdout.write(`burst CPU until the calls stop: ${((bot.cpuMs() - cpuBeforeMessages) / plan.length).toFixed(2)} ms per message\n`);
     const burstCalls = [...slack.calls];
+    if (process.env.BENCH_DEBUG) {
+      const perMethod = new Map<string, number>();
+      for (const c of burstCalls) perMethod.set(c.method, (perMethod.get(c.method) ?? 0) + 1);
+      process.stdout.write(`burst calls: ${[...perMethod].map(([method, n]) => `${method} ${n}`).join(', ')}\n`);
+      const perEvent = new Map<string, number>();
+      for (const d of slack.deliveries.filter((d) => d.at >= messagesStart)) {
+        const event = d.body.event as Obj | undefined;
+        const kind = event ? `${String(event.type)}${event.subtype ? `/${String(event.subtype)}` : ''}` : String(d.body.type);
+        perEvent.set(kind, (perEvent.get(kind) ?? 0) + 1);
+      }
+      process.stdout.write(`burst deliveries: ${[...perEvent].map(([kind, n]) => `${kind} ${n}`).join(', ')}\n`);
+    }
     const mirrorOf = new Map(burstCalls.filter((c) => c.method === 'chat.postMessage').map((c) => [String(c.args.text), c]));
     const burstLatencies = plan.map((m) => mirrorOf.get(m.body)!.at - m.at);
     const check = await checkMessages(database, burstCalls, plan);

@@ -174,6 +174,45 @@ describe('staff at work on Discord', () => {
     await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Already on it.')).toHaveLength(1));
   });
 
+  it('GIVEN an agent answer whose DM to the requester is slow WHEN it is stored THEN the card shows pending at once, and the DM follows once', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Status beside a slow DM' });
+    await world.settle();
+    // Every post outside the thread (the DM) waits until released.
+    const hold = discord.holdRequests({ method: 'POST', path: new RegExp(`^/api/v10/channels/(?!${opened.threadId})\\d+/messages$`) });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'Looking into it now.' });
+    await hold.held;
+    await vi.waitFor(() => expect(discord.reactionsOn(opened.threadId, opened.cardId)).toEqual({ '⏳': [discord.botUser.id] }));
+    expect(discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Looking into it now.')).toEqual([]);
+    hold.release('process');
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Looking into it now.')).toHaveLength(1));
+  });
+
+  it('GIVEN messages of one ticket waiting behind a slow DM WHEN they flip it pending, open, pending, open THEN the status is drawn once for all of them, with where they left it', async () => {
+    const { discord, seed } = world;
+    const opened = await openTicket(world, { subject: 'Busy conversation' });
+    await world.settle();
+    const card = `/channels/${opened.threadId}/messages/${opened.cardId}/reactions/`;
+    const mark = discord.calls.length;
+    const hold = discord.holdRequests({ method: 'POST', path: new RegExp(`^/api/v10/channels/(?!${opened.threadId})\\d+/messages$`) });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'First answer.' });
+    await hold.held;
+    // Behind the first answer's held DM: requester, agent, requester.
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.alice, content: 'Thanks, one more thing.' });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'Second answer.' });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.alice, content: 'Last question.' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    hold.release('process');
+    await vi.waitFor(async () => expect(await world.service.systemRecord(opened.ticket.id, true)).toMatchObject({ messages: expect.arrayContaining([expect.objectContaining({ body: 'Last question.' })]) }));
+    await world.settle();
+    expect((await world.service.ticketById(opened.ticket.id)).status).toBe('open');
+    expect(discord.reactionsOn(opened.threadId, opened.cardId)).toEqual({ '🟢': [discord.botUser.id] });
+    // Pending for the first answer (drawn beside its DM), then open once for the three that waited.
+    const drawn = discord.calls.slice(mark).filter((c) => c.method === 'PUT' && c.path.includes(card)).map((c) => decodeURIComponent(c.path.slice(c.path.indexOf(card) + card.length)).split('/')[0]);
+    expect(drawn).toEqual(['⏳', '🟢']);
+    expect(discord.dmsTo(seed.users.alice).map((m) => m.embeds[0]?.description).filter((d) => d === 'First answer.' || d === 'Second answer.')).toEqual(['First answer.', 'Second answer.']);
+  });
+
   it('GIVEN chatter outside ticket threads WHEN many messages arrive THEN the bot runs no database query for them', async () => {
     const { discord, seed } = world;
     const connection = (world.database.dataSource.driver as unknown as { databaseConnection: { on(event: 'trace', listener: (sql: string) => void): void; removeAllListeners(event: string): void } }).databaseConnection;
