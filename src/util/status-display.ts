@@ -1,6 +1,9 @@
 import type { Ticket, TicketService, TicketStatus } from '../core/index.js';
 import type { KeyedQueue } from './keyed-queue.js';
 
+/** Keys of the queue at work (tickets, redraws) from which the bot counts as busy. */
+const BUSY_KEYS = 4;
+
 /**
  * Keeps what a platform shows of tickets' statuses (reactions, cards) in step with the database, without
  * redrawing for every message: a burst of messages flipping a ticket between open and pending is shown once,
@@ -9,9 +12,6 @@ import type { KeyedQueue } from './keyed-queue.js';
  * beside the message's own calls; under load it follows them, and behind more of the ticket's messages it
  * follows those (see {@link later}).
  */
-/** Keys of the queue at work (tickets, redraws) from which the bot counts as busy. */
-const BUSY_KEYS = 4;
-
 export class StatusDisplay {
   /** The status each ticket's spaces show, when this process knows it. */
   private readonly shown = new Map<number, TicketStatus>();
