@@ -27,7 +27,6 @@ import {
   type StoredAttachment,
   type Ticket,
   type TicketMessage,
-  type TicketStatus,
 } from '../../src/core/index.js';
 import { catalog, languageFor, wordsFor, type Catalog } from '../../src/i18n/index.js';
 import type { DiscordSettings } from '../../src/settings.js';
@@ -36,6 +35,7 @@ import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { settleAll } from '../../src/util/settle-all.js';
+import { statusesToTakeOff, type ShownStatus } from '../../src/util/status-display.js';
 import { discordClientOptions, REQUIRED_PERMISSIONS } from './client-options.js';
 import type { PendingForm } from './ticket-form.js';
 import { cardButtons, cardEmbed, categoryName, joinButton, linkButton, plain, STATUS_EMOJI, threadName, threadUrl, truncate } from './render.js';
@@ -252,11 +252,14 @@ export class DiscordDesk {
     }
   }
 
-  /** Shows the ticket's status as exactly one bot reaction on its card: the old one off, the new one on. */
-  async showStatus(ticket: Ticket, previous: TicketStatus | null): Promise<void> {
+  /**
+   * Shows the ticket's status as exactly one bot reaction on its card: the old one off (every other one when
+   * what shows is `unknown`; none on a new card), the new one on.
+   */
+  async showStatus(ticket: Ticket, previous: ShownStatus | null): Promise<void> {
     if (!ticket.threadId || !ticket.cardMessageId) return;
     await settleAll([
-      ...(previous && previous !== ticket.status ? [this.reaction('delete', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[previous])] : []),
+      ...statusesToTakeOff(ticket.status, previous).map((status) => this.reaction('delete', ticket.threadId!, ticket.cardMessageId!, STATUS_EMOJI[status])),
       this.reaction('put', ticket.threadId, ticket.cardMessageId, STATUS_EMOJI[ticket.status]),
     ]);
   }

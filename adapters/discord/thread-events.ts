@@ -209,7 +209,7 @@ export class ThreadEvents {
     if (ticketId === undefined || !thread.archived || !thread.locked) return;
     return this.dd.queue.run(`ticket:${ticketId}`, async () => {
       const change = await this.dd.service.systemClose(ticketId, 'The ticket thread was archived and locked in Discord');
-      if (change) await this.dd.refreshCard(change.ticket).catch(() => undefined);
+      if (change) await this.updates.refreshCard(change.ticket).catch(() => undefined);
     });
   }
 

@@ -30,6 +30,11 @@ export class TicketUpdates implements TicketNotifier {
     return this.dd.deskWords(this.dd.deskOf(ticket));
   }
 
+  /** The card, after a change that moves no status: in turn with the status redraws (see StatusDisplay.inTurn). */
+  refreshCard(ticket: Ticket): Promise<void> {
+    return this.display.inTurn(ticket.id, () => this.dd.refreshCard(ticket));
+  }
+
   /** Status reaction and card, after a change of status. */
   async statusChanged(ticket: Ticket, previous: Ticket['status']): Promise<void> {
     await this.display.now(ticket, previous);
@@ -45,14 +50,14 @@ export class TicketUpdates implements TicketNotifier {
   }
 
   async claimed(change: TicketChange, by: Actor): Promise<void> {
-    await this.dd.refreshCard(change.ticket);
+    await this.refreshCard(change.ticket);
     await this.dd.postNotice(change.ticket, this.words(change.ticket).notices.claimed(plain(by.name)));
   }
 
   async assigned(change: TicketChange, by: Actor): Promise<void> {
     const { ticket } = change;
     const t = this.words(ticket);
-    await this.dd.refreshCard(ticket);
+    await this.refreshCard(ticket);
     if (ticket.assigneeId) {
       const thread = await this.dd.thread(ticket);
       if (thread) await this.dd.addToThread(thread, [ticket.assigneeId]);
@@ -63,14 +68,14 @@ export class TicketUpdates implements TicketNotifier {
   }
 
   async prioritySet(change: TicketChange, by: Actor): Promise<void> {
-    await this.dd.refreshCard(change.ticket);
+    await this.refreshCard(change.ticket);
     await this.dd.postNotice(change.ticket, this.words(change.ticket).notices.priority(change.ticket.priority, plain(by.name)));
   }
 
   async moved(change: TicketChange, categoryLabel: string, by: Actor): Promise<void> {
     const { ticket } = change;
     const t = this.words(ticket);
-    await this.dd.refreshCard(ticket);
+    await this.refreshCard(ticket);
     await this.dd.postNotice(ticket, t.notices.moved(categoryLabel, plain(by.name)));
     const thread = await this.dd.thread(ticket);
     if (thread) await this.dd.bringAgents(ticket, thread, t.card.staffNotice(this.dd.label(ticket), categoryLabel));

@@ -1,6 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AdapterContext } from '../../src/app.js';
-import { checkFileContent, cleanFileName, refuse, type Actor, type DeskConfig, type DeskLimits, type StoredAttachment, type Ticket, type TicketStatus } from '../../src/core/index.js';
+import { checkFileContent, cleanFileName, refuse, type Actor, type DeskConfig, type DeskLimits, type StoredAttachment, type Ticket } from '../../src/core/index.js';
 import { catalog, languageFor, type Catalog } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
 import type { SlackSettings } from '../../src/settings.js';
@@ -8,6 +8,7 @@ import { guessContentType } from '../../src/util/content-type.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { settleAll } from '../../src/util/settle-all.js';
+import { statusesToTakeOff, type ShownStatus } from '../../src/util/status-display.js';
 import { withRetries } from '../../src/util/retry.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -464,8 +465,11 @@ export class SlackDesk {
     }
   }
 
-  /** Exactly one status reaction on each root message: the old one off, the new one on. */
-  async showStatus(ticket: Ticket, previous: TicketStatus | null): Promise<void> {
+  /**
+   * Exactly one status reaction on each root message: the old one off (every other one when what shows is
+   * `unknown`; none on new roots), the new one on.
+   */
+  async showStatus(ticket: Ticket, previous: ShownStatus | null): Promise<void> {
     const roots = [
       [ticket.channelId, ticket.threadId],
       [ticket.requesterChannelId, ticket.requesterThreadId],
@@ -476,7 +480,7 @@ export class SlackDesk {
         !channel || !ts
           ? []
           : [
-              ...(previous && previous !== ticket.status ? [this.reaction('remove', channel, ts, STATUS_REACTION[previous])] : []),
+              ...statusesToTakeOff(ticket.status, previous).map((status) => this.reaction('remove', channel, ts, STATUS_REACTION[status])),
               this.reaction('add', channel, ts, STATUS_REACTION[ticket.status]),
             ],
       ),

@@ -33,6 +33,11 @@ export class TicketUpdates implements TicketNotifier {
     await this.display.now(ticket, previous);
   }
 
+  /** The cards, after a change that moves no status: in turn with the status redraws (see StatusDisplay.inTurn). */
+  refreshCards(ticket: Ticket): Promise<void> {
+    return this.display.inTurn(ticket.id, () => this.sd.refreshCards(ticket));
+  }
+
   /**
    * A message moved the ticket between open and pending: the reaction and card follow, beside the message's
    * own calls; changes that come while a redraw waits are shown by it, so a busy conversation does not
@@ -43,7 +48,7 @@ export class TicketUpdates implements TicketNotifier {
   }
 
   async claimed(change: TicketChange, by: Actor): Promise<void> {
-    await this.sd.refreshCards(change.ticket);
+    await this.refreshCards(change.ticket);
     await this.sd.notice(change.ticket, { staff: this.staffWords(change.ticket).notices.claimed(by.name) });
   }
 

@@ -1,8 +1,17 @@
-import type { Ticket, TicketService, TicketStatus } from '../core/index.js';
+import { TICKET_STATUSES, type Ticket, type TicketService, type TicketStatus } from '../core/index.js';
 import type { KeyedQueue } from './keyed-queue.js';
 
 /** Keys of the queue at work (tickets, redraws) from which the bot counts as busy. */
 const BUSY_KEYS = 4;
+
+/** What a ticket's spaces show: a status, or `unknown` once a redraw failed part-way (all may show, or none). */
+export type ShownStatus = TicketStatus | 'unknown';
+
+/** The statuses to take off before showing `status` over what shows (`null`: nothing shows yet). */
+export function statusesToTakeOff(status: TicketStatus, shown: ShownStatus | null): TicketStatus[] {
+  if (shown === 'unknown') return TICKET_STATUSES.filter((s) => s !== status);
+  return shown && shown !== status ? [shown] : [];
+}
 
 /**
  * Keeps what a platform shows of tickets' statuses (reactions, cards) in step with the database, without
@@ -14,19 +23,28 @@ const BUSY_KEYS = 4;
  */
 export class StatusDisplay {
   /** The status each ticket's spaces show, when this process knows it. */
-  private readonly shown = new Map<number, TicketStatus>();
+  private readonly shown = new Map<number, ShownStatus>();
   private readonly queued = new Set<number>();
 
   constructor(
     private readonly queue: KeyedQueue,
     private readonly service: TicketService,
-    private readonly draw: (ticket: Ticket, shown: TicketStatus | null) => Promise<void>,
+    /** Draws the ticket's status over what shows (`unknown`: every other status is taken off). */
+    private readonly draw: (ticket: Ticket, shown: ShownStatus) => Promise<void>,
     private readonly failed: (error: unknown, ticketId: number) => void,
   ) {}
 
   /** Shows the ticket's status now (an explicit action that must show it before doing more). */
   now(ticket: Ticket, previous: TicketStatus): Promise<void> {
-    return this.queue.run(`status:${ticket.id}`, () => this.show(ticket, previous));
+    return this.inTurn(ticket.id, () => this.show(ticket, previous));
+  }
+
+  /**
+   * Runs other drawing of the ticket (its card after a claim, say) in turn with the redraws, so a redraw that
+   * read the ticket before the change cannot land after it with the older state.
+   */
+  inTurn<T>(ticketId: number, draw: () => Promise<T>): Promise<T> {
+    return this.queue.run(`status:${ticketId}`, draw);
   }
 
   /**
@@ -48,7 +66,7 @@ export class StatusDisplay {
       void this.queue
         .run(`status:${ticketId}`, async () => {
           this.queued.delete(ticketId);
-          await this.show(await this.service.ticketById(ticketId), this.shown.get(ticketId)!);
+          await this.show(await this.service.ticketById(ticketId), previous);
         })
         .catch(failed);
     const ticketQueue = `ticket:${ticketId}`;
@@ -58,14 +76,15 @@ export class StatusDisplay {
     else redraw();
   }
 
+  /** Draws the ticket's status over what its spaces show (`previous`, when this process does not know). */
   private async show(ticket: Ticket, previous: TicketStatus): Promise<void> {
     const shown = this.shown.get(ticket.id) ?? previous;
     if (shown !== ticket.status) {
       try {
         await this.draw(ticket, shown);
       } catch (error) {
-        // What shows is unknown now: the next change redraws from what it says the ticket was.
-        this.shown.delete(ticket.id);
+        // Some of it may show: the next redraw takes every other status off.
+        this.shown.set(ticket.id, 'unknown');
         throw error;
       }
     }
