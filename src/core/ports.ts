@@ -103,6 +103,12 @@ export interface TicketTransaction {
   /** Writes these fields of the ticket and gives it back as now stored, in one statement; null if there is none. */
   patchTicket(id: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket | null>;
   findTicketById(id: number, options?: FindOptions): Promise<Ticket | null>;
+  /**
+   * A ticket by id, with the id of the message already stored at a platform location (as the original or as
+   * one of its copies), in one statement: what recording a message needs to know first. The ticket is null
+   * when there is none, and the message is then not looked for.
+   */
+  findTicketWithMessageAt(id: number, channelId: string, messageId: string, options?: FindOptions): Promise<{ ticket: Ticket | null; storedMessageId: number | null }>;
   findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null>;
   /** A ticket by one of its spaces: (channel, thread) of the staff space or of the requester's space. */
   findTicketBySpace(platform: Platform, channelId: string, threadId: string, options?: FindOptions): Promise<Ticket | null>;

@@ -385,8 +385,12 @@ export class TicketService {
     const now = this.clock.now();
     const at = incoming.at ?? now;
     return this.store.transaction(async (tx) => {
-      // The message looked for and its ticket read side by side: a new message (the usual case) needs both.
-      const [existing, found] = await together(tx.findMessage(incoming.channelId, incoming.messageId), this.find(tx, incoming.ticketId, true));
+      // The ticket and whether the message is already stored, in one statement: a new message (the usual case)
+      // needs both. The stored message itself is read only for a duplicate, or when there is no such ticket.
+      const { ticket: found, storedMessageId } = isTicketId(incoming.ticketId)
+        ? await tx.findTicketWithMessageAt(incoming.ticketId, incoming.channelId, incoming.messageId, { forUpdate: true })
+        : { ticket: null, storedMessageId: null };
+      const existing = storedMessageId !== null ? await tx.findMessageById(storedMessageId) : found ? null : await tx.findMessage(incoming.channelId, incoming.messageId);
       if (existing) return this.duplicate(tx, existing, found);
       const ticket = found ?? refuse({ code: 'ticket_not_found', reference: String(incoming.ticketId).slice(0, 20) });
       const desk = this.deskOf(ticket);

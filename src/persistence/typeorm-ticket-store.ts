@@ -358,6 +358,27 @@ class TypeormTicketTransaction implements TicketTransaction {
     return this.findTicket(`id = ${this.param(1)}`, [id], options);
   }
 
+  async findTicketWithMessageAt(id: number, channelId: string, messageId: string, options?: FindOptions): Promise<{ ticket: Ticket | null; storedMessageId: number | null }> {
+    const tickets = this.rows.tickets;
+    const p = (i: number) => this.param(i);
+    const lock = options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    // The message's look-up as in findMessage (each branch on its unique index), as a column of the ticket's row.
+    const { records } = await this.run(
+      `SELECT ${tickets.columnList},
+         (SELECT m.id FROM ticket_messages m WHERE m.channel_id = ${p(1)} AND m.message_id = ${p(2)}
+          UNION ALL
+          SELECT c.message_id FROM message_copies c WHERE c.channel_id = ${p(3)} AND c.copy_message_id = ${p(4)}
+          LIMIT 1) AS stored_message_id
+       FROM tickets WHERE id = ${p(5)}${lock}`,
+      // sqlite numbers its `?` in the order they appear.
+      [channelId, messageId, channelId, messageId, id],
+    );
+    const row = records[0];
+    if (!row) return { ticket: null, storedMessageId: null };
+    const stored = row.stored_message_id;
+    return { ticket: tickets.hydrate(row), storedMessageId: stored === null || stored === undefined ? null : Number(stored) };
+  }
+
   findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null> {
     return this.findTicket(`desk_id = ${this.param(1)} AND number = ${this.param(2)}`, [deskId, number], options);
   }

@@ -5,7 +5,7 @@ import { deployCommands } from '../../adapters/discord/deploy-commands.js';
 import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+import { createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -95,6 +95,8 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const rows = [...tickets.values()];
     const perTicket = Math.max(1, Math.round(options.messages / rows.length));
     const sent: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
+    // BENCH_DEBUG on PostgreSQL: what the server did for the burst, per message.
+    const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
     const messagesStart = Date.now();
     for (let k = 0; k < perTicket; k++) {
@@ -121,6 +123,12 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const messageSeconds = (Date.now() - messagesStart) / 1000;
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / sent.length;
     await quiet(discord);
+    if (activityBefore) {
+      // The CPU now (the pool closes idle connections, and their CPU goes with them), the statistics once sent.
+      const { serverCpuMs } = await database.activity!();
+      await sleep(11_000);
+      process.stdout.write(activityLine(activityBefore, { ...(await database.activity!()), serverCpuMs }, sent.length, 'burst message'));
+    }
     const burstCalls = [...discord.calls];
     const burstLatencies = sent.filter((s) => s.agent).map((s) => dmOf(burstCalls, s.body)!.at - s.at);
     const check = await checkMessages(database, discord.calls, sent);

@@ -5,7 +5,7 @@ import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '..
 import { freePort } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { createBenchDatabase, inParallel, send, sleep, startBotProcess, until, type BenchDatabase } from './support.js';
+import { createBenchDatabase, inParallel, send, sleep, startBotProcess, until, activityLine, type BenchDatabase } from './support.js';
 
 /** Finds calls as they come, without scanning every recorded call for every waiter. */
 class CallWatcher {
@@ -124,6 +124,8 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     const perTicket = Math.max(1, Math.round(options.messages / rows.length));
     const plan: Array<{ ticket: TicketRow; k: number; body: string; agent: boolean; at: number }> = [];
     for (let k = 0; k < perTicket; k++) for (const ticket of rows) plan.push({ ticket, k, body: `m${ticket.number}-${k}`, agent: k % 2 === 1, at: 0 });
+    // BENCH_DEBUG on PostgreSQL: what the server did for the burst, per message.
+    const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
     const messagesStart = Date.now();
     await inParallel(plan, options.concurrency, async (m) => {
@@ -149,6 +151,12 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     }
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / plan.length;
     await quiet(slack);
+    if (activityBefore) {
+      // The CPU now (the pool closes idle connections, and their CPU goes with them), the statistics once sent.
+      const { serverCpuMs } = await database.activity!();
+      await sleep(11_000);
+      process.stdout.write(activityLine(activityBefore, { ...(await database.activity!()), serverCpuMs }, plan.length, 'burst message'));
+    }
     if (process.env.BENCH_DEBUG) process.stdout.write(`burst CPU until the calls stop: ${((bot.cpuMs() - cpuBeforeMessages) / plan.length).toFixed(2)} ms per message\n`);
     const burstCalls = [...slack.calls];
     if (process.env.BENCH_DEBUG) {

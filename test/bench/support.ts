@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,42 @@ export interface BenchDatabase {
   transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
   /** One statement outside any transaction. */
   query: Query;
+  /**
+   * PostgreSQL only: what the server has done so far for this database (committed transactions, index scans,
+   * rows written) and the CPU of every PostgreSQL process on the machine. An idle connection sends its
+   * statistics to these views up to 10 seconds late.
+   */
+  activity?(): Promise<ServerActivity>;
   drop(): Promise<void>;
+}
+
+export interface ServerActivity {
+  commits: number;
+  indexScans: number;
+  rowsWritten: number;
+  serverCpuMs: number;
+}
+
+/** The CPU time (user + system) of every `postgres` process, in milliseconds, from /proc. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1]!.split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** Per-event differences of two readings of {@link ServerActivity}, as a line for BENCH_DEBUG. */
+export function activityLine(before: ServerActivity, after: ServerActivity, events: number, what: string): string {
+  const per = (field: keyof ServerActivity) => ((after[field] - before[field]) / events).toFixed(2);
+  return `PostgreSQL per ${what}: ${per('commits')} commits, ${per('indexScans')} index scans, ${per('rowsWritten')} rows written, ${per('serverCpuMs')} ms of server CPU\n`;
 }
 
 export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<BenchDatabase> {
@@ -109,6 +144,13 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
     url,
     count: async (table, where) => Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`)).rows[0].n),
     query: (sql, params = []) => pool.query(numbered(sql), params).then((r) => r.rows),
+    activity: async () => {
+      const [{ commits, written }] = (
+        await pool.query('SELECT xact_commit::float8 AS commits, (tup_inserted + tup_updated + tup_deleted)::float8 AS written FROM pg_stat_database WHERE datname = current_database()')
+      ).rows;
+      const [{ scans }] = (await pool.query('SELECT coalesce(sum(idx_scan), 0)::float8 AS scans FROM pg_stat_user_tables')).rows;
+      return { commits: Number(commits), indexScans: Number(scans), rowsWritten: Number(written), serverCpuMs: postgresCpuMs() };
+    },
     transaction: async (work) => {
       const client = await pool.connect();
       try {
@@ -143,7 +185,9 @@ function numbered(sql: string): string {
 export function startBotProcess(env: Record<string, string>) {
   // BENCH_BOT_NODE_ARGS go to the bot's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const bot = runBot({ LOG_LEVEL: 'info', ...env }, { timeoutMs: 60 * 60_000, nodeArgs });
+  // BENCH_BOT_ENV="NAME=value …" adds to the bot's environment, e.g. `UV_THREADPOOL_SIZE=1`.
+  const extra = Object.fromEntries((process.env.BENCH_BOT_ENV ?? '').split(' ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const bot = runBot({ LOG_LEVEL: 'info', ...env, ...extra }, { timeoutMs: 60 * 60_000, nodeArgs });
   const status = (field: 'VmRSS' | 'VmHWM') => {
     try {
       const line = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));

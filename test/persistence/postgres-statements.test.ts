@@ -49,6 +49,10 @@ describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_U
     );
     const [{ id: copied }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE message_id = 'm4321'")) as [{ id: number }];
     await database.store.transaction((tx) => tx.addMessageCopy(copied, { channelId: 'dm', messageId: 'copy-of-4321', purpose: 'mirror' }));
+    await database.dataSource.query(
+      `INSERT INTO message_copies (message_id, channel_id, copy_message_id, purpose)
+       SELECT id, 'dm', 'copy-' || id, 'mirror' FROM ticket_messages WHERE message_id <> 'm4321'`,
+    );
     await database.dataSource.query('ANALYZE ticket_messages, message_copies');
 
     const byPlace = await database.store.read((tx) => tx.findMessage('channel', 'm17'));
@@ -63,6 +67,29 @@ describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_U
     )) as [{ 'QUERY PLAN': [{ Plan: PlanNode }] }];
     const onMessages = nodes(plan).filter((n) => n['Relation Name'] === 'ticket_messages');
     expect(onMessages.map((n) => n['Node Type'])).toEqual(['Index Scan', 'Index Scan']);
+
+    // Recording a message reads its ticket and looks the message up in one statement, through the same indexes.
+    const withTicket = await database.store.transaction(async (tx) => [
+      await tx.findTicketWithMessageAt(ticketId, 'channel', 'm17', { forUpdate: true }),
+      await tx.findTicketWithMessageAt(ticketId, 'dm', 'copy-of-4321', { forUpdate: true }),
+      await tx.findTicketWithMessageAt(ticketId, 'channel', 'nowhere', { forUpdate: true }),
+      await tx.findTicketWithMessageAt(ticketId + 1000, 'channel', 'm17', { forUpdate: true }),
+    ]);
+    const [{ id: m17 }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE message_id = 'm17'")) as [{ id: number }];
+    expect(withTicket.map((r) => [r.ticket?.id ?? null, r.storedMessageId])).toEqual([
+      [ticketId, Number(m17)],
+      [ticketId, Number(copied)],
+      [ticketId, null],
+      [null, null],
+    ]);
+    const combined = (await prepared()).find((p) => /stored_message_id/.test(p.statement));
+    expect(combined?.statement).toMatch(/FOR UPDATE$/);
+    const [{ 'QUERY PLAN': [{ Plan: combinedPlan }] }] = (await database.dataSource.query(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${combined!.name}('channel', 'nowhere', 'channel', 'nowhere', ${ticketId})`,
+    )) as [{ 'QUERY PLAN': [{ Plan: PlanNode }] }];
+    // (The one ticket is read by a sequential scan here: the table has a single row.)
+    const lookups = nodes(combinedPlan).filter((n) => n['Relation Name'] === 'ticket_messages' || n['Relation Name'] === 'message_copies');
+    expect(lookups.map((n) => [n['Relation Name'], n['Node Type']])).toEqual([['ticket_messages', 'Index Scan'], ['message_copies', 'Index Scan']]);
   });
 });
 
