@@ -48,7 +48,7 @@ export class ConversationEvents {
     return threadTs ? this.sd.spaces.get(`${channel}:${threadTs}`) : undefined;
   }
 
-  async handle(event: MessageEvent, eventId: string | undefined, teamId: string | undefined): Promise<void> {
+  async handle(event: MessageEvent, teamId: string | undefined): Promise<void> {
     await this.gate;
     if (event.subtype === 'message_changed') return this.onEdit(event);
     if (event.subtype === 'message_deleted') return this.onDelete(event);
@@ -64,7 +64,7 @@ export class ConversationEvents {
       try {
         // Slack refusing a call for good (an archived channel, say) is logged, the message kept; anything else
         // (the database, a server error that outlasted the retries) has the conversation read back later.
-        await this.keptIfRefused(space.ticketId, () => this.onMessage(space.ticketId, space.side, event, eventId));
+        await this.keptIfRefused(space.ticketId, () => this.onMessage(space.ticketId, space.side, event));
       } catch (error) {
         if (isRefusal(error)) throw error;
         this.readBack.failed(space.ticketId, error);
@@ -132,7 +132,7 @@ export class ConversationEvents {
       } while (cursor);
     }
     missed.sort((a, b) => Number(a.event.ts) - Number(b.event.ts));
-    for (const { side, event } of missed) await this.keptIfRefused(ticket.id, () => this.onMessage(ticket.id, side, event, undefined));
+    for (const { side, event } of missed) await this.keptIfRefused(ticket.id, () => this.onMessage(ticket.id, side, event));
     return handled + missed.length;
   }
 
@@ -151,14 +151,14 @@ export class ConversationEvents {
     this.readBack.stop();
   }
 
-  private async onMessage(ticketId: number, side: Side, event: MessageEvent, eventId: string | undefined): Promise<void> {
+  private async onMessage(ticketId: number, side: Side, event: MessageEvent): Promise<void> {
     // A message delivered again is recognised by its place when it is recorded; its files are not fetched twice.
     if (event.files?.length && (await this.sd.service.messageAt(event.channel, event.ts))) return;
     const author = await this.sd.actor(event.user!);
     const files = await this.sd.storeFiles(event.files);
     const incoming = {
       ticketId, author, channelId: event.channel, messageId: event.ts, body: event.text ?? '', files,
-      at: new Date(Number(event.ts) * 1000), space: side, ...(eventId ? { deliveryKey: `slack:event:${eventId}` } : {}),
+      at: new Date(Number(event.ts) * 1000), space: side,
     };
     const text = (event.text ?? '').trimStart();
     // The ticket's desk is read only for what may be a note (a staff message starting like some desk's prefix).

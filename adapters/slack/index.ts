@@ -255,8 +255,8 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     // Bolt has acknowledged the delivery already. The message waits its turn in its ticket's queue holding only
     // what it needs: not Bolt's request, response and listener arguments (a burst would keep thousands alive).
     const message = event as unknown as MessageEvent;
-    const { event_id: eventId, team_id: teamId } = body;
-    void guarded(undefined, teamId, null, () => conversations.handle(message, eventId, teamId));
+    const { team_id: teamId } = body;
+    void guarded(undefined, teamId, null, () => conversations.handle(message, teamId));
     return Promise.resolve();
   });
 

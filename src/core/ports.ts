@@ -180,12 +180,6 @@ export interface TicketTransaction {
   insertRating(rating: Omit<TicketRating, 'id'>): Promise<TicketRating>;
   updateRatingComment(id: number, comment: string | null, at: Date): Promise<void>;
   listRatingsOf(ticketIds: readonly number[]): Promise<TicketRating[]>;
-
-  /**
-   * Records that a platform event was handled. Returns true the first time a key is seen, false after;
-   * done in the same transaction as the work, a delivery is handled exactly once.
-   */
-  markProcessed(key: string, at: Date): Promise<boolean>;
 }
 
 /**

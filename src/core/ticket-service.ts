@@ -74,12 +74,6 @@ export interface IncomingMessage {
    * requester's DM thread). In the staff space, what someone without staff standing writes stays internal.
    */
   space?: 'staff' | 'requester';
-  /**
-   * The platform's id of the delivery that brought it (Slack's event id), kept as processed in the same
-   * transaction as the message. The message's place (channel and id) is what makes a second delivery a
-   * duplicate: a retried delivery, or the same message read back after downtime, finds it stored.
-   */
-  deliveryKey?: string;
 }
 
 export interface RecordedMessage {
@@ -405,12 +399,11 @@ export class TicketService {
       // kept in its place, but the status already follows the newer one.
       const late = incoming.at !== undefined && ticket.lastMessageAt !== null && incoming.at < ticket.lastMessageAt;
       if (!internal && incoming.at !== undefined && !late) ticket.lastMessageAt = incoming.at;
-      const writes: Array<Promise<unknown>> = [];
-      if (incoming.deliveryKey) writes.push(tx.markProcessed(incoming.deliveryKey, now));
+      let statusEvent: Promise<unknown> | null = null;
       if (step.allowed && step.changed && !late) {
         ticket.status = step.to;
         if (previous === 'resolved') ticket.resolvedAt = null;
-        writes.push(tx.insertEvent(this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to })));
+        statusEvent = tx.insertEvent(this.event(ticket, incoming.author, 'status_changed', now, { fromStatus: previous, toStatus: step.to }));
       }
       // The ticket's clock is the desk's (`now`); the message keeps the platform's own timestamp (`at`).
       if (!internal && role === 'agent' && ticket.firstResponseAt === null && ticket.status !== 'closed') {
@@ -423,7 +416,7 @@ export class TicketService {
         Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, now));
       }
       ticket.updatedAt = now;
-      // Independent writes, side by side: the processed delivery, the status event, the ticket, the message.
+      // Independent writes, side by side: the status event, the ticket, the message.
       const [message] = await together(
         this.storeMessage(tx, ticket, {
           channelId: incoming.channelId,
@@ -437,7 +430,7 @@ export class TicketService {
           files: incoming.files,
         }),
         tx.updateTicket(ticket),
-        ...writes,
+        ...(statusEvent ? [statusEvent] : []),
       );
       return {
         ticket,
@@ -954,13 +947,10 @@ export class TicketService {
   }
 
   /**
-   * The message already recorded at this platform location, as a duplicate result; null when it is new, and
-   * then the delivery that brought it (if it has a key) is kept as processed, in the same transaction.
-   */
+   * The message already recorded at this platform location, as a duplicate result; null when it is new. */
   private async duplicateOf(tx: TicketTransaction, incoming: IncomingMessage): Promise<RecordedMessage | null> {
     const existing = await tx.findMessage(incoming.channelId, incoming.messageId);
     if (!existing) {
-      if (incoming.deliveryKey) await tx.markProcessed(incoming.deliveryKey, this.clock.now());
       return null;
     }
     return this.duplicate(tx, existing);

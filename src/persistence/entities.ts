@@ -27,10 +27,6 @@ export interface MessageRevisionRow {
   body: string;
   replacedAt: Date;
 }
-export interface ProcessedEventRow {
-  key: string;
-  processedAt: Date;
-}
 export interface DeskCounterRow {
   deskId: string;
   lastNumber: number;
@@ -229,16 +225,6 @@ export function createEntities(dialect: Dialect) {
     },
   });
 
-  const ProcessedEventEntity = new EntitySchema<ProcessedEventRow>({
-    name: 'ProcessedEvent',
-    tableName: 'processed_events',
-    columns: {
-      key: { type: 'varchar', length: 255, primary: true },
-      processedAt: { ...at, name: 'processed_at' },
-    },
-    indices: [{ name: 'ix_processed_events_at', columns: ['processedAt'] }],
-  });
-
   const RatingEntity = new EntitySchema<WithRelations<TicketRating, 'ticket' | 'closing'>>({
     name: 'TicketRating',
     tableName: 'ticket_ratings',
@@ -280,7 +266,6 @@ export function createEntities(dialect: Dialect) {
     AttachmentEntity,
     EventEntity,
     ParticipantEntity,
-    ProcessedEventEntity,
     DeskCounterEntity,
     RatingEntity,
   };

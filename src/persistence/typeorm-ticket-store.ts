@@ -661,12 +661,4 @@ class TypeormTicketTransaction implements TicketTransaction {
   listRatingsOf(ticketIds: readonly number[]): Promise<TicketRating[]> {
     return ticketIds.length === 0 ? Promise.resolve([]) : this.ratings.find({ where: { ticketId: In([...ticketIds]) } });
   }
-
-  async markProcessed(key: string, at: Date): Promise<boolean> {
-    const { affected } = await this.run(
-      `INSERT INTO processed_events ("key", processed_at) VALUES (${this.param(1)}, ${this.param(2)}) ON CONFLICT ("key") DO NOTHING`,
-      [key, sqlTime(this.dialect, at)],
-    );
-    return affected > 0;
-  }
 }

@@ -59,7 +59,6 @@ const TABLES = [
   'ticket_participants',
   'ticket_messages',
   'tickets',
-  'processed_events',
   'desk_counters',
 ];
 

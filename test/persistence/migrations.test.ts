@@ -16,13 +16,13 @@ for (const { kind, available } of DATABASE_KINDS) {
     });
 
     it('GIVEN an empty database WHEN the bot opens it THEN every migration is applied', async () => {
-      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000']);
+      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000', 'DropProcessedEvents1764028800000']);
       const tables = await database.dataSource.createQueryRunner().getTables([
         'tickets', 'ticket_messages', 'message_copies', 'message_revisions', 'attachments',
-        'ticket_events', 'ticket_participants', 'processed_events', 'desk_counters',
+        'ticket_events', 'ticket_participants', 'desk_counters',
       ]);
       expect(tables.map((t) => t.name.replace(/^public\./, '')).sort()).toEqual([
-        'attachments', 'desk_counters', 'message_copies', 'message_revisions', 'processed_events',
+        'attachments', 'desk_counters', 'message_copies', 'message_revisions',
         'ticket_events', 'ticket_messages', 'ticket_participants', 'tickets',
       ]);
     });
@@ -34,6 +34,15 @@ for (const { kind, available } of DATABASE_KINDS) {
       } finally {
         await again.close();
       }
+    });
+
+    it('GIVEN the table of processed deliveries (never read) WHEN its migration is undone and run again THEN it comes back, then goes', async () => {
+      const names = async () => (await database.dataSource.createQueryRunner().getTables(['processed_events', 'tickets'])).map((t) => t.name.replace(/^public\./, '')).sort();
+      await database.dataSource.undoLastMigration();
+      expect(await names()).toEqual(['processed_events', 'tickets']);
+      await database.dataSource.query("INSERT INTO processed_events (key, processed_at) VALUES ('slack:event:Ev1', CURRENT_TIMESTAMP)");
+      expect((await database.dataSource.runMigrations()).map((m) => m.name)).toEqual(['DropProcessedEvents1764028800000']);
+      expect(await names()).toEqual(['tickets']);
     });
 
     it('GIVEN the migrations WHEN compared with the entities THEN TypeORM finds nothing to change (synchronize stays off)', async () => {

@@ -25,9 +25,9 @@ afterEach(async () => {
 /** Writes about `rows` × 0.6 KB through the writer connection, in one statement (a few thousand WAL pages). */
 async function write(db: Database, rows: number, from = 0): Promise<void> {
   await db.dataSource.query(
-    `INSERT INTO processed_events (key, processed_at)
+    `INSERT INTO desk_counters (desk_id, last_number)
      WITH RECURSIVE n(i) AS (SELECT ${from + 1} UNION ALL SELECT i + 1 FROM n WHERE i < ${from + rows})
-     SELECT printf('%0250d', i), '2026-11-22 10:00:00.000' FROM n`,
+     SELECT printf('%0300d', i), i FROM n`,
   );
 }
 
@@ -47,7 +47,7 @@ it('leaves the log to the checkpoint connection: the writer does not checkpoint 
   const rows = await new Promise<unknown[]>((resolve, reject) => {
     const other = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
       if (error) return reject(error);
-      other.all('SELECT count(*) AS n FROM processed_events', (e, r) => other.close(() => (e ? reject(e) : resolve(r))));
+      other.all('SELECT count(*) AS n FROM desk_counters', (e, r) => other.close(() => (e ? reject(e) : resolve(r))));
     });
   });
   expect(rows).toEqual([{ n: 20_000 }]);
@@ -75,13 +75,13 @@ it('never waits for a reader: what a reader still needs is copied later', async 
   const all = (sql: string) => new Promise<unknown[]>((resolve, reject) => reader.all(sql, (error, rows) => (error ? reject(error) : resolve(rows))));
   try {
     await all('BEGIN');
-    expect(await all('SELECT count(*) AS n FROM processed_events')).toEqual([{ n: 2_000 }]);
+    expect(await all('SELECT count(*) AS n FROM desk_counters')).toEqual([{ n: 2_000 }]);
     await write(database, 5_000, 2_000);
     const held = await database.checkpoints!.checkpoint();
     expect(held.walFrames).toBeGreaterThan(held.checkpointed);
     // The writer is not held either.
     await write(database, 10, 7_000);
-    expect(await all('SELECT count(*) AS n FROM processed_events')).toEqual([{ n: 2_000 }]);
+    expect(await all('SELECT count(*) AS n FROM desk_counters')).toEqual([{ n: 2_000 }]);
     await all('COMMIT');
     const after = await database.checkpoints!.checkpoint();
     expect(after.checkpointed).toBe(after.walFrames);
