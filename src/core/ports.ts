@@ -142,8 +142,11 @@ export interface TicketTransaction {
   reviseMessage(id: number, body: string, at: Date): Promise<void>;
   markMessageDeleted(id: number, at: Date): Promise<void>;
   setMessageLocation(id: number, channelId: string, messageId: string): Promise<void>;
-  /** Records a copy; returns false when that copy was already recorded. */
-  addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean>;
+  /**
+   * Records copies, in one statement; for each, false when that copy was already recorded (or comes twice in
+   * the list: the first is recorded).
+   */
+  addMessageCopies(copies: ReadonlyArray<{ messageId: number; copy: MessageCopy }>): Promise<boolean[]>;
   listMessages(ticketId: number, options: { includeInternal: boolean }): Promise<TicketMessage[]>;
   listRevisions(messageId: number): Promise<Array<{ body: string; replacedAt: Date }>>;
   /** Every earlier version of every message of a ticket, oldest first. */

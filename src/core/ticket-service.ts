@@ -18,6 +18,7 @@ import { systemClock, together, type Clock, type NewTicketEvent, type NewTicketM
 import { refuse, type TicketAction } from './refusals.js';
 import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
 import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
+import { WriteBatcher } from './write-batcher.js';
 import {
   PRIORITIES,
   type Actor,
@@ -186,12 +187,15 @@ export class TicketService {
   private readonly clock: Clock;
   private readonly calendars = new WeakMap<DeskConfig, SupportCalendar>();
 
+  private readonly copies: WriteBatcher<{ messageId: number; copy: MessageCopy }, boolean>;
+
   constructor(
     private readonly store: TicketStore,
     readonly desks: DeskDirectory,
     clock: Clock = systemClock,
   ) {
     this.clock = clock;
+    this.copies = new WriteBatcher((copies) => this.store.transaction((tx) => tx.addMessageCopies(copies), { oneStatement: true }));
   }
 
   deskFor(platform: Platform, workspaceId: string): DeskConfig {
@@ -488,9 +492,12 @@ export class TicketService {
     await this.store.transaction((tx) => tx.setMessageLocation(messageId, channelId, platformMessageId), { oneStatement: true });
   }
 
-  /** Records a platform copy of a stored message (mirror, DM, re-upload). Returns false if already known. */
-  async recordCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
-    return this.store.transaction((tx) => tx.addMessageCopy(messageId, copy), { oneStatement: true });
+  /**
+   * Records a platform copy of a stored message (mirror, DM, re-upload). Returns false if already known. Copies
+   * recorded while others are being written go together, in one statement (see {@link WriteBatcher}).
+   */
+  recordCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
+    return this.copies.add({ messageId, copy });
   }
 
   /** The latest message stored in a channel or thread: a catch-up after downtime resumes after it. */

@@ -513,14 +513,20 @@ class TypeormTicketTransaction implements TicketTransaction {
     await this.run(`UPDATE ticket_messages SET channel_id = ${this.param(1)}, message_id = ${this.param(2)} WHERE id = ${this.param(3)}`, [channelId, messageId, id]);
   }
 
-  async addMessageCopy(messageId: number, copy: MessageCopy): Promise<boolean> {
-    const { affected } = await this.run(
+  async addMessageCopies(copies: ReadonlyArray<{ messageId: number; copy: MessageCopy }>): Promise<boolean[]> {
+    if (copies.length === 0) return [];
+    const p = (i: number) => this.param(i);
+    const rows = copies.map((_, i) => `(${p(4 * i + 1)}, ${p(4 * i + 2)}, ${p(4 * i + 3)}, ${p(4 * i + 4)})`);
+    const { records } = await this.run(
       `INSERT INTO message_copies (message_id, channel_id, copy_message_id, purpose)
-       VALUES (${this.param(1)}, ${this.param(2)}, ${this.param(3)}, ${this.param(4)})
-       ON CONFLICT (channel_id, copy_message_id) DO NOTHING`,
-      [messageId, copy.channelId, copy.messageId, copy.purpose],
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (channel_id, copy_message_id) DO NOTHING
+       RETURNING channel_id, copy_message_id`,
+      copies.flatMap(({ messageId, copy }) => [messageId, copy.channelId, copy.messageId, copy.purpose]),
     );
-    return affected > 0;
+    const inserted = new Set(records.map((r) => `${String(r.channel_id)}\n${String(r.copy_message_id)}`));
+    // A place listed twice was inserted once: the first of them has it.
+    return copies.map(({ copy }) => inserted.delete(`${copy.channelId}\n${copy.messageId}`));
   }
 
   async listMessages(ticketId: number, options: { includeInternal: boolean }): Promise<TicketMessage[]> {

@@ -48,7 +48,7 @@ describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_U
       [ticketId],
     );
     const [{ id: copied }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE message_id = 'm4321'")) as [{ id: number }];
-    await database.store.transaction((tx) => tx.addMessageCopy(copied, { channelId: 'dm', messageId: 'copy-of-4321', purpose: 'mirror' }));
+    await database.store.transaction((tx) => tx.addMessageCopies([{ messageId: copied, copy: { channelId: 'dm', messageId: 'copy-of-4321', purpose: 'mirror' } }]));
     await database.dataSource.query(
       `INSERT INTO message_copies (message_id, channel_id, copy_message_id, purpose)
        SELECT id, 'dm', 'copy-' || id, 'mirror' FROM ticket_messages WHERE message_id <> 'm4321'`,
@@ -193,8 +193,8 @@ describe.skipIf(!POSTGRES_URL)(`transactions on PostgreSQL${POSTGRES_URL ? '' : 
   it('runs a work of one statement on its own, and refuses a second statement from it', async () => {
     const [{ id }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE body = 'c1'")) as [{ id: number }];
     const copy = { channelId: 'dm', messageId: 'copy-of-c1', purpose: 'mirror' as const };
-    expect(await database.store.transaction((tx) => tx.addMessageCopy(id, copy), { oneStatement: true })).toBe(true);
-    expect(await database.store.transaction((tx) => tx.addMessageCopy(id, copy), { oneStatement: true })).toBe(false);
+    expect(await database.store.transaction((tx) => tx.addMessageCopies([{ messageId: id, copy }]), { oneStatement: true })).toEqual([true]);
+    expect(await database.store.transaction((tx) => tx.addMessageCopies([{ messageId: id, copy }]), { oneStatement: true })).toEqual([false]);
     expect(await database.store.read((tx) => tx.findTicketById(ticketId), { oneStatement: true })).toMatchObject({ id: ticketId, subject: 's' });
     const two = database.store.read(async (tx) => [await tx.findTicketById(ticketId), await tx.findTicketById(ticketId)], { oneStatement: true });
     await expect(two).rejects.toThrow(/a work of 1 statement\(s\), run outside a transaction, sent another/);

@@ -179,6 +179,29 @@ describeOnEachDatabase('ticket use cases', (database) => {
     expect((await service.messageAt('staff', 'copy-1'))?.copies).toEqual([{ channelId: 'staff', messageId: 'copy-1', purpose: 'mirror' }]);
   });
 
+  it('GIVEN many copies recorded at once WHEN some are known, some listed twice and one is of no message THEN each gets its own answer', async () => {
+    const service = serviceWith();
+    const { ticket } = await open(service);
+    const said = [];
+    for (let i = 0; i < 6; i++) said.push((await say(service, ticket.id, people.alice, `question ${i}`)).message);
+    expect(await service.recordCopy(said[0]!.id, { channelId: 'dm', messageId: 'copy-0', purpose: 'mirror' })).toBe(true);
+    // All sent at once: those after the first wait for it, then go together in one statement.
+    const answers = await Promise.allSettled([
+      service.recordCopy(said[1]!.id, { channelId: 'dm', messageId: 'copy-1', purpose: 'mirror' }),
+      service.recordCopy(said[0]!.id, { channelId: 'dm', messageId: 'copy-0', purpose: 'mirror' }),
+      service.recordCopy(said[2]!.id, { channelId: 'dm', messageId: 'copy-2', purpose: 'mirror' }),
+      service.recordCopy(said[2]!.id, { channelId: 'dm', messageId: 'copy-2', purpose: 'mirror' }),
+      service.recordCopy(987_654_321, { channelId: 'dm', messageId: 'copy-of-nothing', purpose: 'mirror' }),
+      ...said.slice(3).map((m, i) => service.recordCopy(m.id, { channelId: 'dm', messageId: `copy-${i + 3}`, purpose: 'notification' })),
+    ]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : 'failed'))).toEqual([true, false, true, false, 'failed', true, true, true]);
+    for (const [i, m] of said.entries()) {
+      expect((await service.messageAt('dm', `copy-${i}`))?.id).toBe(m.id);
+    }
+    expect(await service.messageAt('dm', 'copy-of-nothing')).toBeNull();
+    expect((await service.messageAt('dm', 'copy-2'))?.copies).toEqual([{ channelId: 'dm', messageId: 'copy-2', purpose: 'mirror' }]);
+  });
+
   it('GIVEN a message WHEN it is edited and deleted THEN every version is kept', async () => {
     const service = serviceWith();
     const { ticket } = await open(service);
