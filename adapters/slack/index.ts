@@ -287,8 +287,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
 
   /** Tells a user something in their DM with the bot (after a modal closed, there is nowhere else). */
   const dmUser = async (userId: string, text: string) => {
-    const dm = await sd.client.conversations.open({ users: userId });
-    if (dm.channel?.id) await sd.post(dm.channel.id, null, text);
+    await sd.post(await sd.dmChannel(userId), null, text);
   };
 
   return {

@@ -113,6 +113,8 @@ export class SlackDesk {
   readonly queue = new KeyedQueue();
   private readonly posted = new Set<string>();
   private readonly people = new Map<string, Person>();
+  /** User → their DM channel with the bot, and until when it is trusted without asking Slack again. */
+  private readonly dms = new Map<string, { channel: string; expiresAt: number }>();
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
@@ -247,6 +249,23 @@ export class SlackDesk {
     this.people.set(userId, person);
     if (this.people.size > 5000) this.people.delete(this.people.keys().next().value!);
     return person;
+  }
+
+  /**
+   * A user's DM channel with the bot. Slack gives the same channel to every `conversations.open` of a user, so it
+   * is asked once every few minutes: a requester opening tickets one after another costs one call, not one per
+   * ticket (the method allows about 50 calls a minute).
+   */
+  async dmChannel(userId: string): Promise<string> {
+    const known = this.dms.get(userId);
+    if (known && known.expiresAt > Date.now()) return known.channel;
+    const opened = await this.client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error('Slack opened no DM channel');
+    this.dms.delete(userId);
+    this.dms.set(userId, { channel, expiresAt: Date.now() + PEOPLE_TTL_MS });
+    if (this.dms.size > 5000) this.dms.delete(this.dms.keys().next().value!);
+    return channel;
   }
 
   async actor(userId: string): Promise<Actor> {

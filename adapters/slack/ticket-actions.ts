@@ -128,8 +128,7 @@ export class TicketActions {
     let channel = where?.channel ?? null;
     let threadTs = where?.threadTs ?? null;
     if (!channel) {
-      const dm = await this.sd.client.conversations.open({ users: actor.id });
-      channel = String(dm.channel?.id);
+      channel = await this.sd.dmChannel(actor.id);
       threadTs = null;
     }
     await this.sd.uploadFile(channel, threadTs, file.name, file.bytes, t.transcript.ready(this.sd.label(ticket)));

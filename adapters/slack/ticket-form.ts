@@ -160,8 +160,8 @@ export class SlackTicketForm {
       this.sd.log.error({ err: error, ref, ticketId: opened.ticket.id, code: (error as { data?: { error?: string } }).data?.error }, 'could not set up a Slack ticket');
       await this.sd.service.systemClose(opened.ticket.id, 'The ticket could not be posted in Slack');
       const t = await this.sd.words(userId, desk);
-      const dm = await this.sd.client.conversations.open({ users: userId }).catch(() => null);
-      if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, t.openFailed(ref)).catch(() => undefined);
+      const dm = await this.sd.dmChannel(userId).catch(() => null);
+      if (dm) await this.sd.post(dm, null, t.openFailed(ref)).catch(() => undefined);
       return null;
     }
   }
@@ -198,8 +198,7 @@ export class SlackTicketForm {
         if (resuming) uploadFiles &&= !(await this.hasOwnFiles(ticket.channelId!, ticket.threadId));
       }
       if (!ticket.requesterThreadId) {
-        const dm = await this.sd.client.conversations.open({ users: ticket.requesterId });
-        const dmChannel = String(dm.channel?.id);
+        const dmChannel = await this.sd.dmChannel(ticket.requesterId);
         const adopted = resuming ? await this.ownCard(dmChannel, ticket) : null;
         const dmTs = adopted ?? (await this.sd.post(dmChannel, null, cardText(label, ticket), { blocks: requesterCard(this.sd.requesterWords(ticket), desk, ticket, label) }));
         made({ requesterChannelId: dmChannel, requesterThreadId: dmTs });
@@ -246,8 +245,8 @@ export class SlackTicketForm {
           const ref = referenceId();
           this.sd.log.error({ err: error, ref, ticketId: ticket.id, code: (error as { data?: { error?: string } }).data?.error }, 'could not finish a ticket opening left half done');
           await this.sd.service.systemClose(ticket.id, 'The ticket could not be posted in Slack');
-          const dm = await this.sd.client.conversations.open({ users: ticket.requesterId }).catch(() => null);
-          if (dm?.channel?.id) await this.sd.post(dm.channel.id, null, r.openFailed(ref)).catch(() => undefined);
+          const dm = await this.sd.dmChannel(ticket.requesterId).catch(() => null);
+          if (dm) await this.sd.post(dm, null, r.openFailed(ref)).catch(() => undefined);
         }
       });
     }

@@ -117,6 +117,11 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     if (rows.length !== options.tickets) throw new Error(`${rows.length} tickets opened, not ${options.tickets}`);
     const ticketLatencies = opened.map((o) => o.done - o.at);
     const ticketCalls = [...slack.calls];
+    if (process.env.BENCH_DEBUG) {
+      const perMethod = new Map<string, number>();
+      for (const c of ticketCalls) perMethod.set(c.method, (perMethod.get(c.method) ?? 0) + 1);
+      process.stdout.write(`ticket calls per opening: ${[...perMethod].map(([method, n]) => `${method} ${(n / options.tickets).toFixed(2)}`).join(', ')}\n`);
+    }
     slack.calls.splice(0);
     watcher.restart();
 

@@ -214,14 +214,16 @@ describe('Slack Web API errors', () => {
 
   it('GIVEN the DM cannot be opened after the staff card is posted WHEN a ticket is opened THEN the ticket is kept closed with its staff thread recorded, and the requester is told', async () => {
     const { slack, ids } = world;
+    // Someone whose DM the bot has not opened yet in this file: it keeps a user's DM channel once Slack gave it
+    // (the log line awaited below shows the fault was met).
     const fault = slack.injectFault({ method: 'conversations.open', error: 'user_disabled', times: 1 });
-    await submit(ids.users.alice, { subject: { subject: 'No DM for me' } });
+    await submit(ids.users.bruno, { subject: { subject: 'No DM for me' } });
     await waitFor(() => expect(world.logs.lines.some((l) => l.msg === 'could not set up a Slack ticket' && l.code === 'user_disabled')).toBe(true));
     fault.remove();
     // The requester is told last, after the ticket is closed.
     const line = world.logs.lines.find((l) => l.msg === 'could not set up a Slack ticket' && l.code === 'user_disabled')!;
-    const dm = slack.dmChannelOf(ids.users.alice);
-    await waitFor(() => expect(slack.messagesIn(dm).some((m) => String(m.text).includes(`reference ${line.ref as string}`))).toBe(true));
+    const dm = slack.dmChannelOf(ids.users.bruno);
+    await waitFor(() => expect(slack.messagesIn(dm).some((m) => String(m.text).includes(`(référence ${line.ref as string})`))).toBe(true));
     const [kept] = await world.service.list('slack', slack.teamId, { id: ids.users.max, name: 'Max' }, { status: 'closed', text: 'No DM for me' });
     expect(kept).toMatchObject({ status: 'closed', closeReason: 'The ticket could not be posted in Slack', requesterThreadId: null, spacesReadyAt: null });
     // The staff card that was posted is the ticket's thread: what staff see there belongs to this ticket.

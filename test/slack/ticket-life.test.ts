@@ -148,3 +148,20 @@ describe('suggestions, transcripts and lists on Slack', () => {
     expect(String((list.responseUrlMessages[0] as Json).text)).toContain(`*<${link}|CS-0001>* · Open`);
   });
 });
+
+describe('a requester opening tickets one after another on Slack', () => {
+  it('GIVEN a member who opens three tickets WHEN each gets its DM card THEN their DM channel was asked of Slack once, and each card is in it', async () => {
+    const w = await start();
+    const { ids, slack } = w;
+    const opened = [];
+    for (const subject of ['First problem', 'Second problem', 'Third problem']) opened.push(await openSlackTicket(w, { subject }));
+    const dm = slack.dmChannelOf(ids.users.alice);
+    expect(opened.map((o) => o.dm.channel)).toEqual([dm, dm, dm]);
+    expect(new Set(opened.map((o) => o.dm.ts)).size).toBe(3);
+    expect(callsTo(w, 'conversations.open', (a) => a.users === ids.users.alice)).toHaveLength(1);
+    // Another member's DM is their own.
+    const bruno = await openSlackTicket(w, { user: ids.users.bruno, subject: 'Mon problème' });
+    expect(bruno.dm.channel).toBe(slack.dmChannelOf(ids.users.bruno));
+    expect(bruno.dm.channel).not.toBe(dm);
+  });
+});
