@@ -130,6 +130,14 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
       process.stdout.write(activityLine(activityBefore, { ...(await database.activity!()), serverCpuMs }, sent.length, 'burst message'));
     }
     const burstCalls = [...discord.calls];
+    if (process.env.BENCH_DEBUG) {
+      const perRoute = new Map<string, number>();
+      for (const c of burstCalls) {
+        const route = `${c.method} ${c.path.replace(/^\/api\/v10/, '').replace(/\d{17,}/g, '#').replace(/reactions\/[^/]+/, 'reactions/…')}`;
+        perRoute.set(route, (perRoute.get(route) ?? 0) + 1);
+      }
+      process.stdout.write(`burst calls per message: ${[...perRoute].map(([route, n]) => `${route} ${(n / sent.length).toFixed(2)}`).join(', ')}\n`);
+    }
     const burstLatencies = sent.filter((s) => s.agent).map((s) => dmOf(burstCalls, s.body)!.at - s.at);
     const check = await checkMessages(database, discord.calls, sent);
     discord.clearCalls();
