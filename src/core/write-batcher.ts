@@ -4,7 +4,9 @@
  * statement carries the writes of the wait before it. On PostgreSQL a statement of its own was a transaction
  * and a commit each.
  *
- * A group that fails is written again one by one, so a bad write fails alone and the others land.
+ * A group that fails is written again one by one, so a bad write fails alone and the others land. Those writes
+ * go side by side: when the database itself is failing, each would wait out the store's retries, and one after
+ * another they held every copy behind them that long times the group's size.
  */
 export class WriteBatcher<In, Out> {
   private waiting: Array<{ item: In; resolve: (out: Out) => void; reject: (error: unknown) => void }> = [];
@@ -37,13 +39,14 @@ export class WriteBatcher<In, Out> {
             group[0]!.reject(error);
             continue;
           }
-          for (const w of group) {
-            try {
-              w.resolve((await this.write([w.item]))[0]!);
-            } catch (alone) {
-              w.reject(alone);
-            }
-          }
+          await Promise.all(
+            group.map((w) =>
+              this.write([w.item]).then(
+                (results) => w.resolve(results[0]!),
+                (alone: unknown) => w.reject(alone),
+              ),
+            ),
+          );
         }
       }
     } finally {
