@@ -98,7 +98,10 @@ export interface TicketTransaction {
   lockRequester(deskId: string, requesterId: string): Promise<void>;
 
   insertTicket(ticket: NewTicket): Promise<Ticket>;
-  /** Saves every mutable field of the ticket. */
+  /**
+   * Saves the ticket: the fields that differ from the ticket as this transaction read (or last saved) it, or every
+   * field of a ticket it did not read. Nothing is sent when nothing changed.
+   */
   updateTicket(ticket: Ticket): Promise<void>;
   /** Writes these fields of the ticket and gives it back as now stored, in one statement; null if there is none. */
   patchTicket(id: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket | null>;

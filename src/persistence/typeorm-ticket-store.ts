@@ -252,6 +252,8 @@ function sqlTime(dialect: Dialect, date: Date): Date | string {
 class TypeormTicketTransaction implements TicketTransaction {
   /** PostgreSQL: the statements this work sent through {@link run}. */
   private sent = 0;
+  /** Each ticket this work read or wrote, as the database now has it: {@link updateTicket} writes what differs. */
+  private readonly stored = new WeakMap<Ticket, Ticket>();
   private readonly tickets: Repository<Ticket>;
   private readonly messages: Repository<MessageRow>;
   private readonly copies: Repository<MessageCopyRow>;
@@ -334,24 +336,35 @@ class TypeormTicketTransaction implements TicketTransaction {
   }
 
   async insertTicket(ticket: NewTicket): Promise<Ticket> {
-    return { ...ticket, id: await this.insertRow(this.rows.tickets.insert(ticket)) };
+    return this.asStored({ ...ticket, id: await this.insertRow(this.rows.tickets.insert(ticket)) });
   }
 
   async updateTicket(ticket: Ticket): Promise<void> {
-    const [sql, parameters] = this.rows.tickets.update(ticket.id, ticket);
-    await this.run(sql, parameters);
+    const update = this.rows.tickets.update(ticket.id, ticket, this.stored.get(ticket));
+    if (update) await this.run(...update);
+    this.asStored(ticket);
   }
 
   async patchTicket(id: number, fields: Partial<Omit<Ticket, 'id'>>): Promise<Ticket | null> {
     const { records } = await this.run(...this.rows.tickets.patch(id, fields));
-    return records[0] ? this.rows.tickets.hydrate(records[0]) : null;
+    return records[0] ? this.hydrateTicket(records[0]) : null;
+  }
+
+  /** Remembers the ticket as the database has it now (see {@link stored}). */
+  private asStored(ticket: Ticket): Ticket {
+    this.stored.set(ticket, { ...ticket });
+    return ticket;
+  }
+
+  private hydrateTicket(row: ObjectLiteral): Ticket {
+    return this.asStored(this.rows.tickets.hydrate(row));
   }
 
   private async findTicket(where: string, parameters: unknown[], options?: FindOptions): Promise<Ticket | null> {
     const tickets = this.rows.tickets;
     const lock = options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const { records } = await this.run(`SELECT ${tickets.columnList} FROM tickets WHERE ${where}${lock}`, parameters);
-    return records[0] ? tickets.hydrate(records[0]) : null;
+    return records[0] ? this.hydrateTicket(records[0]) : null;
   }
 
   findTicketById(id: number, options?: FindOptions): Promise<Ticket | null> {
@@ -376,7 +389,7 @@ class TypeormTicketTransaction implements TicketTransaction {
     const row = records[0];
     if (!row) return { ticket: null, storedMessageId: null };
     const stored = row.stored_message_id;
-    return { ticket: tickets.hydrate(row), storedMessageId: stored === null || stored === undefined ? null : Number(stored) };
+    return { ticket: this.hydrateTicket(row), storedMessageId: stored === null || stored === undefined ? null : Number(stored) };
   }
 
   findTicketByNumber(deskId: string, number: number, options?: FindOptions): Promise<Ticket | null> {
@@ -404,7 +417,7 @@ class TypeormTicketTransaction implements TicketTransaction {
       `SELECT ${tickets.columnList} FROM tickets WHERE desk_id = ${this.param(1)} AND requester_id = ${this.param(2)} AND status IN (${statuses}) ORDER BY number`,
       [deskId, requesterId, ...ACTIVE_STATUSES],
     );
-    return records.map((r) => tickets.hydrate(r));
+    return records.map((r) => this.hydrateTicket(r));
   }
 
   async latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null> {

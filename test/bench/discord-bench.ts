@@ -61,6 +61,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
     const opened: Array<{ subject: string; user: string; token: string; at: number }> = [];
     const cpuBeforeTickets = bot.cpuMs();
+    const diskBeforeTickets = bot.diskBytes();
     const ticketsStart = Date.now();
     await inParallel(subjects, options.concurrency, async (subject, i) => {
       const user = members[i % members.length]!;
@@ -79,6 +80,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const lastCall = lastCallFor(discord.calls);
     const ticketLatencies = opened.map((o) => lastCall(tickets.get(o.subject)!, o.token) - o.at);
     if (process.env.BENCH_DEBUG) {
+      if (kind === 'sqlite') process.stdout.write(`disk written per ticket: ${((bot.diskBytes() - diskBeforeTickets) / 1024 / options.tickets).toFixed(1)} KiB\n`);
       const creates = discord.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/threads')).map((c) => c.at);
       const gaps = creates.slice(1).map((at, i) => at - creates[i]!);
       process.stdout.write(`thread creations: ${creates.length}, gap p50 ${percentile(gaps, 50)} ms, p90 ${percentile(gaps, 90)} ms, total span ${creates.at(-1)! - creates[0]!} ms\n`);
@@ -98,6 +100,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     // BENCH_DEBUG on PostgreSQL: what the server did for the burst, per message.
     const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
+    const diskBeforeMessages = bot.diskBytes();
     const messagesStart = Date.now();
     for (let k = 0; k < perTicket; k++) {
       for (const ticket of rows) {
@@ -123,6 +126,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const messageSeconds = (Date.now() - messagesStart) / 1000;
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / sent.length;
     await quiet(discord);
+    if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per burst message: ${((bot.diskBytes() - diskBeforeMessages) / 1024 / sent.length).toFixed(1)} KiB\n`);
     if (activityBefore) {
       // The CPU now (the pool closes idle connections, and their CPU goes with them), the statistics once sent.
       const { serverCpuMs } = await database.activity!();
@@ -146,6 +150,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     await bot.idle();
     // 3. Paced: one message every few milliseconds, each to another ticket; the time from event to last call.
     const paced: Array<{ ticket: TicketRow; body: string; agent: boolean; at: number }> = [];
+    const diskBeforePaced = bot.diskBytes();
     for (let i = 0; i < options.paced; i++) {
       const ticket = rows[i % rows.length]!;
       const round = Math.floor(i / rows.length) + perTicket;
@@ -157,6 +162,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     }
     await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
     await quiet(discord);
+    if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per paced message: ${((bot.diskBytes() - diskBeforePaced) / 1024 / paced.length).toFixed(1)} KiB\n`);
     const pacedLatencies = paced.map((p, i) => {
       // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
       const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;

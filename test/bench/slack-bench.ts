@@ -132,6 +132,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     // BENCH_DEBUG on PostgreSQL: what the server did for the burst, per message.
     const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
+    const diskBeforeMessages = bot.diskBytes();
     const messagesStart = Date.now();
     await inParallel(plan, options.concurrency, async (m) => {
       m.at = Date.now();
@@ -162,6 +163,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       await sleep(11_000);
       process.stdout.write(activityLine(activityBefore, { ...(await database.activity!()), serverCpuMs }, plan.length, 'burst message'));
     }
+    if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per burst message: ${((bot.diskBytes() - diskBeforeMessages) / 1024 / plan.length).toFixed(1)} KiB\n`);
     if (process.env.BENCH_DEBUG) process.stdout.write(`burst CPU until the calls stop: ${((bot.cpuMs() - cpuBeforeMessages) / plan.length).toFixed(2)} ms per message\n`);
     const burstCalls = [...slack.calls];
     if (process.env.BENCH_DEBUG) {
@@ -186,6 +188,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await bot.idle();
     // 3. Paced: one message at a time, each to another ticket; the time from event to last call.
     const paced: typeof plan = [];
+    const diskBeforePaced = bot.diskBytes();
     for (let i = 0; i < options.paced; i++) {
       const ticket = rows[i % rows.length]!;
       const k = perTicket + Math.floor(i / rows.length);
@@ -196,6 +199,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     }
     await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
     await quiet(slack);
+    if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per paced message: ${((bot.diskBytes() - diskBeforePaced) / 1024 / paced.length).toFixed(1)} KiB\n`);
     const roots = (t: TicketRow) => [t.staff.ts, t.dm.ts];
     const pacedLatencies = paced.map((p, i) => {
       // Up to the next paced message to the same ticket (when there are more paced messages than tickets).

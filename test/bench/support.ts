@@ -51,7 +51,7 @@ export interface BenchDatabase {
   query: Query;
   /**
    * PostgreSQL only: what the server has done so far for this database (committed transactions, index scans,
-   * rows written) and the CPU of every PostgreSQL process on the machine. An idle connection sends its
+   * rows written), the write-ahead log of the whole server, and the CPU of every PostgreSQL process on the machine. An idle connection sends its
    * statistics to these views up to 10 seconds late.
    */
   activity?(): Promise<ServerActivity>;
@@ -62,6 +62,8 @@ export interface ServerActivity {
   commits: number;
   indexScans: number;
   rowsWritten: number;
+  /** Bytes of write-ahead log the whole server has written (pg_stat_wal). */
+  walBytes: number;
   serverCpuMs: number;
 }
 
@@ -84,7 +86,8 @@ function postgresCpuMs(): number {
 /** Per-event differences of two readings of {@link ServerActivity}, as a line for BENCH_DEBUG. */
 export function activityLine(before: ServerActivity, after: ServerActivity, events: number, what: string): string {
   const per = (field: keyof ServerActivity) => ((after[field] - before[field]) / events).toFixed(2);
-  return `PostgreSQL per ${what}: ${per('commits')} commits, ${per('indexScans')} index scans, ${per('rowsWritten')} rows written, ${per('serverCpuMs')} ms of server CPU\n`;
+  const walKiB = ((after.walBytes - before.walBytes) / 1024 / events).toFixed(1);
+  return `PostgreSQL per ${what}: ${per('commits')} commits, ${per('indexScans')} index scans, ${per('rowsWritten')} rows written, ${walKiB} KiB of WAL, ${per('serverCpuMs')} ms of server CPU\n`;
 }
 
 export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<BenchDatabase> {
@@ -149,7 +152,8 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
         await pool.query('SELECT xact_commit::float8 AS commits, (tup_inserted + tup_updated + tup_deleted)::float8 AS written FROM pg_stat_database WHERE datname = current_database()')
       ).rows;
       const [{ scans }] = (await pool.query('SELECT coalesce(sum(idx_scan), 0)::float8 AS scans FROM pg_stat_user_tables')).rows;
-      return { commits: Number(commits), indexScans: Number(scans), rowsWritten: Number(written), serverCpuMs: postgresCpuMs() };
+      const [{ wal }] = (await pool.query('SELECT wal_bytes::float8 AS wal FROM pg_stat_wal')).rows;
+      return { commits: Number(commits), indexScans: Number(scans), rowsWritten: Number(written), walBytes: Number(wal), serverCpuMs: postgresCpuMs() };
     },
     transaction: async (work) => {
       const client = await pool.connect();
@@ -207,6 +211,18 @@ export function startBotProcess(env: Record<string, string>) {
       try {
         const fields = readFileSync(`/proc/${bot.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
         return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        return Number.NaN;
+      }
+    },
+    /**
+     * Bytes the bot has caused to be written to disk so far (`write_bytes` of /proc/PID/io, counted when a page
+     * is first made dirty): sqlite's write-ahead log and its checkpoints into the database file, and the attachments.
+     */
+    diskBytes: () => {
+      try {
+        const line = readFileSync(`/proc/${bot.child.pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('write_bytes:'));
+        return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
       } catch {
         return Number.NaN;
       }

@@ -202,6 +202,46 @@ describeOnEachDatabase('ticket use cases', (database) => {
     expect((await service.messageAt('dm', 'copy-2'))?.copies).toEqual([{ channelId: 'dm', messageId: 'copy-2', purpose: 'mirror' }]);
   });
 
+  it('GIVEN messages and a claim WHEN they update the ticket THEN only the columns they change are written, and a change made meanwhile is kept', async () => {
+    const service = serviceWith();
+    const ticket = await aTicket(service).build();
+    await service.attachSpaces(ticket.id, { channelId: ids.billingChannel, threadId: '4000000000000000001', cardMessageId: '4000000000000000002' });
+    // Columns of the ticket's indexes that a message does not change: a trigger notes each time one is in an
+    // UPDATE's SET list (the database then rewrites that column's index entries, changed or not).
+    const watched = ['number', 'source_key', 'thread_id', 'requester_thread_id', 'created_at', 'first_response_due_at'];
+    const sql = (text: string) => database().dataSource.query(text);
+    await sql('CREATE TABLE column_writes (name varchar(40))');
+    if (database().dialect === 'postgres') {
+      await sql("CREATE FUNCTION note_column_write() RETURNS trigger AS $$ BEGIN INSERT INTO column_writes VALUES (TG_ARGV[0]); RETURN NULL; END $$ LANGUAGE plpgsql");
+      for (const c of watched) await sql(`CREATE TRIGGER written_${c} AFTER UPDATE OF ${c} ON tickets FOR EACH ROW EXECUTE FUNCTION note_column_write('${c}')`);
+    } else {
+      for (const c of watched) await sql(`CREATE TRIGGER written_${c} AFTER UPDATE OF ${c} ON tickets BEGIN INSERT INTO column_writes VALUES ('${c}'); END`);
+    }
+    const writes = async () => ((await sql('SELECT name FROM column_writes')) as Array<{ name: string }>).map((r) => r.name);
+    try {
+      await say(service, ticket.id, people.anna, 'Could you send the invoice?');
+      await say(service, ticket.id, people.alice, 'Here it is');
+      await service.claim(ticket.id, people.anna);
+      expect(await writes()).toEqual([]);
+      // The trigger does see a write of its column.
+      await service.attachSpaces(ticket.id, { threadId: '4000000000000000003' });
+      expect(await writes()).toEqual(['thread_id']);
+
+      // A ticket saved in the work that read it keeps what another statement of the same work wrote to other fields.
+      await database().store.transaction(async (tx) => {
+        const read = (await tx.findTicketById(ticket.id))!;
+        await tx.patchTicket(ticket.id, { assigneeName: 'Someone else' });
+        read.subject = 'Invoice sent twice';
+        await tx.updateTicket(read);
+      });
+      expect(await service.ticketById(ticket.id)).toMatchObject({ subject: 'Invoice sent twice', assigneeName: 'Someone else', status: 'open', threadId: '4000000000000000003' });
+    } finally {
+      await sql('DROP TABLE column_writes');
+      if (database().dialect === 'postgres') await sql('DROP FUNCTION note_column_write CASCADE');
+      else for (const c of watched) await sql(`DROP TRIGGER written_${c}`);
+    }
+  });
+
   it('GIVEN a message WHEN it is edited and deleted THEN every version is kept', async () => {
     const service = serviceWith();
     const { ticket } = await open(service);
