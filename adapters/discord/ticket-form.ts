@@ -208,12 +208,18 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     sourceKey: `discord:form:${nonce}`,
   };
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const { opened: already, form: clean } = await dd.service.precheckOpen(request);
-  if (already) {
-    await interaction.editReply({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
-    return;
-  }
+  // The form's own checks read nothing. The requester's limits, and a form sent twice, are read once before
+  // files are downloaded or articles suggested (precheckOpen); otherwise openTicket's transaction checks them.
+  let clean = dd.service.checkForm(request);
   const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
+  if (uploaded.length > 0 || articles.length > 0) {
+    const { opened: already, form } = await dd.service.precheckOpen(request);
+    if (already) {
+      await interaction.editReply({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
+      return;
+    }
+    clean = form;
+  }
   if (articles.length > 0) {
     const key = nonce ?? randomBytes(6).toString('hex');
     dd.pendingForms.set(key, { request, uploaded, userId: interaction.user.id, expiresAt: Date.now() + PENDING_FORM_TTL_MS });

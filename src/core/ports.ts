@@ -116,10 +116,12 @@ export interface TicketTransaction {
   /** A ticket by one of its spaces: (channel, thread) of the staff space or of the requester's space. */
   findTicketBySpace(platform: Platform, channelId: string, threadId: string, options?: FindOptions): Promise<Ticket | null>;
   findTicketBySourceKey(sourceKey: string): Promise<Ticket | null>;
-  /** The requester's tickets that are not closed, oldest first. */
-  findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]>;
-  /** When the requester last opened a ticket on this desk. */
-  latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null>;
+  /**
+   * What an opening is checked against, in one statement: the ticket this very form already opened (by
+   * `sourceKey`, when given), the requester's tickets that are not closed (oldest first), and, when `latest` is
+   * asked for, when the requester last opened a ticket on this desk.
+   */
+  findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<{ bySource: Ticket | null; active: Ticket[]; latest: Date | null }>;
   listTickets(query: TicketQuery): Promise<Ticket[]>;
   /**
    * Tickets not closed whose spaces were never fully set up (a process stopped half-way through opening),

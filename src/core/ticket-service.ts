@@ -228,7 +228,15 @@ export class TicketService {
    */
   async checkOpen(request: OpenTicketRequest): Promise<CleanTicketForm> {
     const desk = this.deskFor(request.platform, request.workspaceId);
-    return this.store.read(async (tx) => this.checkOpenWith(desk, request, this.clock.now(), await this.openingsOf(tx, desk, request.requester.id)));
+    return this.store.read(async (tx) => this.checkOpenWith(desk, request, this.clock.now(), await this.openingsOf(tx, desk, request.requester.id, null)));
+  }
+
+  /**
+   * The form's own checks (fields, category, files), with nothing read: what an adapter can tell at once. The
+   * requester's limits and a second submission of the same form are for {@link precheckOpen} or {@link openTicket}.
+   */
+  checkForm(request: OpenTicketRequest): CleanTicketForm {
+    return this.checkFormOf(this.deskFor(request.platform, request.workspaceId), request);
   }
 
   /**
@@ -238,7 +246,7 @@ export class TicketService {
   async precheckOpen(request: OpenTicketRequest): Promise<{ opened: Ticket; form?: undefined } | { opened?: undefined; form: CleanTicketForm }> {
     const desk = this.deskFor(request.platform, request.workspaceId);
     return this.store.read(async (tx) => {
-      const [existing, openings] = await together(this.bySourceKey(tx, request.sourceKey), this.openingsOf(tx, desk, request.requester.id));
+      const { bySource: existing, ...openings } = await this.openingsOf(tx, desk, request.requester.id, request.sourceKey);
       if (existing) return { opened: existing };
       return { form: this.checkOpenWith(desk, request, this.clock.now(), openings) };
     });
@@ -251,7 +259,7 @@ export class TicketService {
     return this.store.transaction(async (tx) => {
       // Locked first: a second submission of the same form waits here, then finds the ticket the first opened.
       await tx.lockRequester(desk.id, request.requester.id);
-      const [existing, openings] = await together(this.bySourceKey(tx, request.sourceKey), this.openingsOf(tx, desk, request.requester.id));
+      const { bySource: existing, ...openings } = await this.openingsOf(tx, desk, request.requester.id, request.sourceKey);
       if (existing) return this.alreadyOpened(tx, desk, existing);
       const form = this.checkOpenWith(desk, request, now, openings);
       const number = await tx.nextTicketNumber(desk.id);
@@ -900,34 +908,16 @@ export class TicketService {
     return calendar.isOpen(at) ? null : calendar.nextOpening(at);
   }
 
-  private bySourceKey(tx: TicketTransaction, sourceKey: string | null | undefined): Promise<Ticket | null> {
-    return sourceKey ? tx.findTicketBySourceKey(sourceKey) : Promise.resolve(null);
-  }
-
-  /** What the opening limits look at: the requester's active tickets, and when they last opened one (with a cooldown). */
-  private async openingsOf(tx: TicketTransaction, desk: DeskConfig, requesterId: string): Promise<{ active: Ticket[]; latest: Date | null }> {
-    const [active, latest] = await together(
-      tx.findActiveTicketsOf(desk.id, requesterId),
-      desk.limits.cooldownSeconds > 0 ? tx.latestOpeningOf(desk.id, requesterId) : Promise.resolve(null),
-    );
-    return { active, latest };
+  /**
+   * What an opening is checked against: the ticket this form already opened (a form sent twice), the requester's
+   * active tickets, and when they last opened one (with a cooldown).
+   */
+  private openingsOf(tx: TicketTransaction, desk: DeskConfig, requesterId: string, sourceKey: string | null | undefined) {
+    return tx.findOpeningsOf(desk.id, requesterId, { sourceKey: sourceKey || null, latest: desk.limits.cooldownSeconds > 0 });
   }
 
   private checkOpenWith(desk: DeskConfig, request: OpenTicketRequest, now: Date, { active, latest }: { active: Ticket[]; latest: Date | null }): CleanTicketForm {
-    const checked = checkTicketForm(desk, request.form);
-    if (!checked.ok) {
-      const unknown = checked.problems.find((p) => p.problem === 'unknown_category');
-      if (unknown && unknown.problem === 'unknown_category' && checked.problems.length === 1) {
-        refuse({ code: 'unknown_category', categoryKey: unknown.categoryKey.slice(0, 40) });
-      }
-      refuse({ code: 'invalid_form', problems: checked.problems });
-    }
-    const form = checked.form;
-    if (form.category[request.platform] === null) refuse({ code: 'unknown_category', categoryKey: form.category.key });
-    if (request.files) {
-      const problems = checkAttachments(desk.limits, request.files);
-      if (problems.length > 0) refuse({ code: 'invalid_form', problems });
-    }
+    const form = this.checkFormOf(desk, request);
     const key = subjectKey(form.subject);
     const duplicate = active.find((t) => subjectKey(t.subject) === key);
     if (duplicate) refuse({ code: 'duplicate_ticket', existing: formatTicketNumber(desk.ticketPrefix, duplicate.number) });
@@ -943,6 +933,25 @@ export class TicketService {
       if (waited < desk.limits.cooldownSeconds) {
         refuse({ code: 'cooldown', retryAfterSeconds: Math.max(1, Math.ceil(desk.limits.cooldownSeconds - waited)) });
       }
+    }
+    return form;
+  }
+
+  /** The form's own checks: its fields, its category on this platform, its files. */
+  private checkFormOf(desk: DeskConfig, request: OpenTicketRequest): CleanTicketForm {
+    const checked = checkTicketForm(desk, request.form);
+    if (!checked.ok) {
+      const unknown = checked.problems.find((p) => p.problem === 'unknown_category');
+      if (unknown && unknown.problem === 'unknown_category' && checked.problems.length === 1) {
+        refuse({ code: 'unknown_category', categoryKey: unknown.categoryKey.slice(0, 40) });
+      }
+      refuse({ code: 'invalid_form', problems: checked.problems });
+    }
+    const form = checked.form;
+    if (form.category[request.platform] === null) refuse({ code: 'unknown_category', categoryKey: form.category.key });
+    if (request.files) {
+      const problems = checkAttachments(desk.limits, request.files);
+      if (problems.length > 0) refuse({ code: 'invalid_form', problems });
     }
     return form;
   }

@@ -100,6 +100,7 @@ export function createEntities(dialect: Dialect) {
       { name: 'ix_tickets_auto_close_warn', columns: ['autoCloseWarnAt'] },
       { name: 'ix_tickets_first_response_due', columns: ['firstResponseDueAt'] },
       { name: 'ix_tickets_desk_created', columns: ['deskId', 'createdAt'] },
+      { name: 'ix_tickets_desk_requester_created', columns: ['deskId', 'requesterId', 'createdAt'] },
       { name: 'ix_tickets_spaces_ready', columns: ['spacesReadyAt', 'status'] },
     ],
   });

@@ -410,23 +410,29 @@ class TypeormTicketTransaction implements TicketTransaction {
     return this.findTicket(`source_key = ${this.param(1)}`, [sourceKey]);
   }
 
-  async findActiveTicketsOf(deskId: string, requesterId: string): Promise<Ticket[]> {
-    const tickets = this.rows.tickets;
-    const statuses = ACTIVE_STATUSES.map((_, i) => this.param(i + 3)).join(', ');
-    const { records } = await this.run(
-      `SELECT ${tickets.columnList} FROM tickets WHERE desk_id = ${this.param(1)} AND requester_id = ${this.param(2)} AND status IN (${statuses}) ORDER BY number`,
-      [deskId, requesterId, ...ACTIVE_STATUSES],
-    );
-    return records.map((r) => this.hydrateTicket(r));
-  }
-
-  async latestOpeningOf(deskId: string, requesterId: string): Promise<Date | null> {
-    const tickets = this.rows.tickets;
-    const { records } = await this.run(
-      `SELECT ${tickets.columnList} FROM tickets WHERE desk_id = ${this.param(1)} AND requester_id = ${this.param(2)} ORDER BY created_at DESC LIMIT 1`,
-      [deskId, requesterId],
-    );
-    return records[0] ? tickets.hydrate(records[0]).createdAt : null;
+  async findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<{ bySource: Ticket | null; active: Ticket[]; latest: Date | null }> {
+    const columns = this.rows.tickets.columnList;
+    const parameters: unknown[] = [];
+    const p = (value: unknown) => {
+      parameters.push(value);
+      return this.param(parameters.length);
+    };
+    // Each part on its own index (source_key; desk, requester and status); sqlite numbers its `?` in order.
+    const parts: string[] = [];
+    if (options.sourceKey !== null) parts.push(`SELECT 'source' AS found_as, ${columns} FROM tickets WHERE source_key = ${p(options.sourceKey)}`);
+    parts.push(`SELECT 'active' AS found_as, ${columns} FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} AND status IN (${ACTIVE_STATUSES.map((s) => p(s)).join(', ')})`);
+    if (options.latest) {
+      parts.push(
+        `SELECT 'latest' AS found_as, ${columns} FROM (SELECT ${columns} FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} ORDER BY created_at DESC LIMIT 1) latest`,
+      );
+    }
+    const { records } = await this.run(parts.join(' UNION ALL '), parameters);
+    const found = (as: string) => records.filter((r) => r.found_as === as).map((r) => this.hydrateTicket(r));
+    return {
+      bySource: found('source')[0] ?? null,
+      active: found('active').sort((a, b) => a.number - b.number),
+      latest: found('latest')[0]?.createdAt ?? null,
+    };
   }
 
   listTickets(query: TicketQuery): Promise<Ticket[]> {

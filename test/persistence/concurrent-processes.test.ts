@@ -19,7 +19,7 @@ describe.skipIf(!POSTGRES_URL)(`two processes on one PostgreSQL${POSTGRES_URL ? 
   });
 
   it('GIVEN two DataSources WHEN they start together THEN the schema is migrated once', () => {
-    expect([...first.applied, ...second.applied]).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000', 'DropProcessedEvents1764028800000']);
+    expect([...first.applied, ...second.applied]).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000', 'DropProcessedEvents1764028800000', 'RequesterOpeningsIndex1764115200000']);
   });
 
   it('GIVEN two DataSources WHEN they open 200 tickets concurrently THEN every number is unique and none is skipped', async () => {

@@ -16,7 +16,7 @@ for (const { kind, available } of DATABASE_KINDS) {
     });
 
     it('GIVEN an empty database WHEN the bot opens it THEN every migration is applied', async () => {
-      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000', 'DropProcessedEvents1764028800000']);
+      expect(database.applied).toEqual(['InitialSchema1763683200000', 'TicketTimersAndRatings1763769600000', 'SpacesReady1763856000000', 'LastMessageAt1763942400000', 'DropProcessedEvents1764028800000', 'RequesterOpeningsIndex1764115200000']);
       const tables = await database.dataSource.createQueryRunner().getTables([
         'tickets', 'ticket_messages', 'message_copies', 'message_revisions', 'attachments',
         'ticket_events', 'ticket_participants', 'desk_counters',
@@ -39,9 +39,10 @@ for (const { kind, available } of DATABASE_KINDS) {
     it('GIVEN the table of processed deliveries (never read) WHEN its migration is undone and run again THEN it comes back, then goes', async () => {
       const names = async () => (await database.dataSource.createQueryRunner().getTables(['processed_events', 'tickets'])).map((t) => t.name.replace(/^public\./, '')).sort();
       await database.dataSource.undoLastMigration();
+      await database.dataSource.undoLastMigration();
       expect(await names()).toEqual(['processed_events', 'tickets']);
       await database.dataSource.query("INSERT INTO processed_events (key, processed_at) VALUES ('slack:event:Ev1', CURRENT_TIMESTAMP)");
-      expect((await database.dataSource.runMigrations()).map((m) => m.name)).toEqual(['DropProcessedEvents1764028800000']);
+      expect((await database.dataSource.runMigrations()).map((m) => m.name)).toEqual(['DropProcessedEvents1764028800000', 'RequesterOpeningsIndex1764115200000']);
       expect(await names()).toEqual(['tickets']);
     });
 
@@ -55,13 +56,31 @@ for (const { kind, available } of DATABASE_KINDS) {
       try {
         const indexNames = async (table: string) => (await runner.getTable(table))!.indices.map((i) => i.name);
         expect(await indexNames('tickets')).toEqual(
-          expect.arrayContaining(['ux_tickets_desk_number', 'ix_tickets_thread', 'ix_tickets_requester_thread', 'ix_tickets_desk_status']),
+          expect.arrayContaining(['ux_tickets_desk_number', 'ix_tickets_thread', 'ix_tickets_requester_thread', 'ix_tickets_desk_status', 'ix_tickets_desk_requester_created']),
         );
         expect(await indexNames('ticket_messages')).toEqual(expect.arrayContaining(['ux_ticket_messages_location', 'ix_ticket_messages_ticket']));
         expect(await indexNames('message_copies')).toEqual(expect.arrayContaining(['ux_message_copies_location']));
       } finally {
         await runner.release();
       }
+    });
+
+    it("GIVEN a desk of 20,000 tickets WHEN an opening is checked THEN the requester's latest opening is found through their own tickets", async () => {
+      const ago = kind === 'postgres' ? "now() - make_interval(secs => 30000 - i)" : "datetime('now', '-' || (30000 - i) || ' seconds')";
+      const series = kind === 'postgres' ? 'generate_series(1, 20000) AS n(i)' : '(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT i FROM n)';
+      await database.dataSource.query(
+        `INSERT INTO tickets (desk_id, number, platform, workspace_id, category_key, subject, description, answers, priority, status, requester_id, requester_name, created_at, updated_at, last_activity_at)
+         SELECT 'big-desk', i, 'discord', 'g', 'billing', 's', 'd', '[]', 'normal', 'closed', CASE WHEN i = 1 THEN 'early-bird' ELSE 'member-' || (i % 3000) END, 'M', ${ago}, ${ago}, ${ago} FROM ${series}`,
+      );
+      await database.dataSource.query('ANALYZE tickets');
+      // Read newest first through (desk, created), the desk's 19,999 later tickets came before hers.
+      const found = await database.store.read((tx) => tx.findOpeningsOf('big-desk', 'early-bird', { sourceKey: null, latest: true }));
+      expect(found.active).toEqual([]);
+      expect(found.latest).toBeInstanceOf(Date);
+      const latest = `SELECT id FROM tickets WHERE desk_id = 'big-desk' AND requester_id = 'early-bird' ORDER BY created_at DESC LIMIT 1`;
+      const plan = JSON.stringify(await database.dataSource.query(kind === 'postgres' ? `EXPLAIN ${latest}` : `EXPLAIN QUERY PLAN ${latest}`));
+      expect(plan).toContain('ix_tickets_desk_requester_created');
+      await database.dataSource.query("DELETE FROM tickets WHERE desk_id = 'big-desk'");
     });
 
     if (kind === 'sqlite') {

@@ -91,6 +91,28 @@ describe.skipIf(!POSTGRES_URL)(`the store's statements on PostgreSQL${POSTGRES_U
     const lookups = nodes(combinedPlan).filter((n) => n['Relation Name'] === 'ticket_messages' || n['Relation Name'] === 'message_copies');
     expect(lookups.map((n) => [n['Relation Name'], n['Node Type']])).toEqual([['ticket_messages', 'Index Scan'], ['message_copies', 'Index Scan']]);
   });
+
+  it("checks an opening against the requester's tickets in one statement, each part through an index", async () => {
+    // Enough tickets of other requesters that reading them all costs more than an index.
+    await database.dataSource.query(
+      `INSERT INTO tickets (desk_id, number, platform, workspace_id, category_key, subject, description, answers, priority, status, requester_id, requester_name, created_at, updated_at, last_activity_at, source_key)
+       SELECT 'desk-c', i, 'discord', 'g', 'billing', 's' || i, 'd', '[]', 'normal', CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END, 'u' || (i % 500), 'Member', now(), now(), now(), 'form-' || i
+       FROM generate_series(1, 5000) i`,
+    );
+    await database.dataSource.query('ANALYZE tickets');
+    const found = await database.store.read((tx) => tx.findOpeningsOf('desk-c', 'u7', { sourceKey: 'form-4007', latest: true }));
+    expect(found.bySource?.number).toBe(4007);
+    expect(found.active.map((t) => t.number)).toEqual(Array.from({ length: 10 }, (_, i) => 7 + 500 * i).filter((n) => n % 3 !== 0));
+    expect(found.latest).toBeInstanceOf(Date);
+    const statement = (await prepared()).find((p) => p.statement.includes("'source' AS found_as"));
+    expect(statement).toBeDefined();
+    const [{ 'QUERY PLAN': [{ Plan: plan }] }] = (await database.dataSource.query(
+      `EXPLAIN (FORMAT JSON) EXECUTE ${statement!.name}('form-4007', 'desk-c', 'u7', 'open', 'pending', 'resolved', 'desk-c', 'u7')`,
+    )) as [{ 'QUERY PLAN': [{ Plan: PlanNode }] }];
+    const scans = nodes(plan).filter((n) => n['Relation Name'] === 'tickets');
+    expect(scans).toHaveLength(3);
+    for (const scan of scans) expect(scan['Node Type']).toMatch(/^(Index|Bitmap Heap) Scan$/);
+  });
 });
 
 describe.skipIf(!POSTGRES_URL)(`reads on PostgreSQL${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {

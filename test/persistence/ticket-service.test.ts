@@ -86,6 +86,30 @@ describeOnEachDatabase('ticket use cases', (database) => {
     expect((await open(service)).created).toBe(true);
   });
 
+  it('GIVEN tickets of several requesters WHEN an opening is checked THEN one read finds the form already opened, the active tickets in order, and the latest opening even when closed', async () => {
+    const service = serviceWith(aDeskConfig().withLimits({ cooldownSeconds: 60, maxOpenPerUser: 5 }).build());
+    const first = await open(service, aForm().subject('First').build(), people.alice, 'form:first');
+    clock.advance({ minutes: 5 });
+    const second = await open(service, aForm().subject('Second').build());
+    clock.advance({ minutes: 5 });
+    const third = await open(service, aForm().subject('Third').build());
+    await open(service, aForm().subject('Not hers').build(), people.bob, 'form:bob');
+    await service.close(third.ticket.id, people.alice, null);
+    const find = (options: { sourceKey: string | null; latest: boolean }) =>
+      database().store.read((tx) => tx.findOpeningsOf(first.ticket.deskId, people.alice.id, options));
+
+    const all = await find({ sourceKey: 'form:first', latest: true });
+    expect(all.bySource?.id).toBe(first.ticket.id);
+    expect(all.active.map((t) => t.subject)).toEqual(['First', 'Second']);
+    expect(all.latest).toEqual(third.ticket.createdAt);
+    // A source key names one form, whoever sent it; without a source key or the latest, neither is looked for.
+    expect(await find({ sourceKey: 'form:bob', latest: false })).toMatchObject({ bySource: { subject: 'Not hers' }, latest: null });
+    const activeOnly = await find({ sourceKey: null, latest: false });
+    expect([activeOnly.bySource, activeOnly.active.map((t) => t.id), activeOnly.latest]).toEqual([null, [first.ticket.id, second.ticket.id], null]);
+    // The cooldown counts the closed ticket: it was the latest opening.
+    expect(await refusalOf(open(service, aForm().subject('Fourth').build()))).toMatchObject({ code: 'cooldown' });
+  });
+
   it('GIVEN a refused form WHEN it is submitted THEN nothing is written, not even a ticket number', async () => {
     const service = serviceWith();
     const refusal = await refusalOf(open(service, aForm().subject(' ').file('x.exe', 'application/x-msdownload', 10).build()));
