@@ -144,7 +144,7 @@ export class ThreadEvents {
     if (recorded.duplicate) return;
     // The status is redrawn beside the answer's way to the requester, on a queue of its own: a failing
     // reaction cannot hold the answer back, nor the ticket's next message.
-    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
+    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket, recorded.statusChange.from);
     if (recorded.role === 'agent') await this.mirrorToRequester(recorded.ticket, recorded.message, message.author.displayAvatarURL());
   }
 

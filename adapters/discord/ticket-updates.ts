@@ -45,8 +45,8 @@ export class TicketUpdates implements TicketNotifier {
    * own calls; changes that come while a redraw waits are shown by it, so a busy conversation does not
    * redraw them at every message.
    */
-  statusChangedByMessage(ticketId: number, previous: Ticket['status']): void {
-    this.display.later(ticketId, previous);
+  statusChangedByMessage(recorded: Ticket, previous: Ticket['status']): void {
+    this.display.later(recorded, previous);
   }
 
   async claimed(change: TicketChange, by: Actor): Promise<void> {

@@ -176,7 +176,7 @@ export class ConversationEvents {
     if (recorded.duplicate) return;
     // The status is redrawn beside the message's delivery, on a queue of its own: a failing reaction cannot
     // hold the message back, nor the ticket's next one.
-    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket.id, recorded.statusChange.from);
+    if (recorded.statusChange) this.updates.statusChangedByMessage(recorded.ticket, recorded.statusChange.from);
     await this.deliver(recorded, side, event);
   }
 

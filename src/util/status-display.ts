@@ -49,12 +49,15 @@ export class StatusDisplay {
 
   /**
    * Notes that a message changed the ticket's status, from the message's task on the ticket's queue (once
-   * it is stored). The redraw reads the ticket when its turn comes, so a redraw already waiting shows this
-   * change too. While more of the ticket's tasks wait (a busy conversation), it waits behind them and then
-   * shows where they left the status: often where it was, and then nothing is drawn. While other tickets
-   * keep the bot busy, it waits for the calling task to end (the answer mirrored first).
+   * it is stored, as `recorded`). A redraw that waits reads the ticket when its turn comes, so a redraw already
+   * waiting shows this change too. While more of the ticket's tasks wait (a busy conversation), it waits behind
+   * them and then shows where they left the status: often where it was, and then nothing is drawn. While other
+   * tickets keep the bot busy, it waits for the calling task to end (the answer mirrored first). With nothing
+   * in the way it starts at once, and draws `recorded`: nothing newer can have been stored, as the ticket's
+   * next task waits for the calling one.
    */
-  later(ticketId: number, previous: TicketStatus): void {
+  later(recorded: Ticket, previous: TicketStatus): void {
+    const ticketId = recorded.id;
     if (!this.shown.has(ticketId)) this.shown.set(ticketId, previous);
     if (this.queued.has(ticketId)) return;
     this.queued.add(ticketId);
@@ -62,18 +65,18 @@ export class StatusDisplay {
       this.queued.delete(ticketId);
       this.failed(error, ticketId);
     };
-    const redraw = () =>
+    const redraw = (current: Ticket | null) =>
       void this.queue
         .run(`status:${ticketId}`, async () => {
           this.queued.delete(ticketId);
-          await this.show(await this.service.ticketById(ticketId), previous);
+          await this.show(current ?? (await this.service.ticketById(ticketId)), previous);
         })
         .catch(failed);
     const ticketQueue = `ticket:${ticketId}`;
     // The task that called is one of the ticket's: more means messages (or actions) wait behind it. Other
     // tickets at work mean load: then the message's own calls (the answer mirrored) go first.
-    if (this.queue.pending(ticketQueue) > 1 || this.queue.size >= BUSY_KEYS) void this.queue.run(ticketQueue, async () => redraw()).catch(failed);
-    else redraw();
+    if (this.queue.pending(ticketQueue) > 1 || this.queue.size >= BUSY_KEYS) void this.queue.run(ticketQueue, async () => redraw(null)).catch(failed);
+    else redraw(this.queue.pending(`status:${ticketId}`) === 0 ? recorded : null);
   }
 
   /** Draws the ticket's status over what its spaces show (`previous`, when this process does not know). */

@@ -7,9 +7,9 @@ import { describeOnEachDatabase } from '../helpers/databases.js';
 
 /** A draw that waits until the test lets it end, with what it was asked to show. */
 function heldDraws() {
-  const draws: Array<{ status: TicketStatus; shown: ShownStatus; end: (error?: Error) => void }> = [];
+  const draws: Array<{ ticket: Ticket; status: TicketStatus; shown: ShownStatus; end: (error?: Error) => void }> = [];
   const draw = (ticket: Ticket, shown: ShownStatus) =>
-    new Promise<void>((resolve, reject) => draws.push({ status: ticket.status, shown, end: (error) => (error ? reject(error) : resolve()) }));
+    new Promise<void>((resolve, reject) => draws.push({ ticket, status: ticket.status, shown, end: (error) => (error ? reject(error) : resolve()) }));
   return { draws, draw };
 }
 
@@ -30,12 +30,12 @@ describeOnEachDatabase('the status display', (database) => {
     const failures: unknown[] = [];
     const display = new StatusDisplay(new KeyedQueue(), service, draw, (error) => failures.push(error));
     const answered = await say(people.mia);
-    display.later(ticket.id, answered.statusChange!.from);
+    display.later(answered.ticket, answered.statusChange!.from);
     await settle();
     expect(draws.map((d) => [d.status, d.shown])).toEqual([['pending', 'open']]);
     // The requester writes while the first redraw is still drawing; then that one fails.
     const written = await say(people.alice);
-    display.later(ticket.id, written.statusChange!.from);
+    display.later(written.ticket, written.statusChange!.from);
     draws[0]!.end(new Error('the card could not be edited'));
     await settle();
     expect(failures).toHaveLength(1);
@@ -48,7 +48,7 @@ describeOnEachDatabase('the status display', (database) => {
     draws[1]!.end();
     await settle();
     // Once drawn, what shows is known again.
-    display.later(ticket.id, 'open');
+    display.later(await service.ticketById(ticket.id), 'open');
     await settle();
     expect(draws).toHaveLength(2);
   });
@@ -58,7 +58,7 @@ describeOnEachDatabase('the status display', (database) => {
     const { draws, draw } = heldDraws();
     const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
     const answered = await say(people.mia);
-    display.later(ticket.id, answered.statusChange!.from);
+    display.later(answered.ticket, answered.statusChange!.from);
     await settle();
     const order: string[] = [];
     const card = display.inTurn(ticket.id, async () => {
@@ -70,6 +70,39 @@ describeOnEachDatabase('the status display', (database) => {
     draws[0]!.end();
     await card;
     expect(order).toEqual(['redraw ends', 'card']);
+  });
+
+  it('GIVEN nothing else to do WHEN a message changes the status THEN the ticket it stored is drawn at once, not read again', async () => {
+    const { service, say } = await setUp();
+    const { draws, draw } = heldDraws();
+    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
+    const answered = await say(people.mia);
+    display.later(answered.ticket, answered.statusChange!.from);
+    await settle();
+    expect(draws).toHaveLength(1);
+    expect(draws[0]!.ticket).toBe(answered.ticket);
+    expect([draws[0]!.status, draws[0]!.shown]).toEqual(['pending', 'open']);
+    draws[0]!.end();
+  });
+
+  it('GIVEN a redraw waiting behind another WHEN more messages change the status meanwhile THEN it reads the ticket and shows where they left it', async () => {
+    const { service, say } = await setUp();
+    const { draws, draw } = heldDraws();
+    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
+    const answered = await say(people.mia);
+    display.later(answered.ticket, answered.statusChange!.from);
+    await settle();
+    // While ⏳ is being drawn, the requester writes (open), and the agent answers again (pending).
+    const written = await say(people.alice);
+    display.later(written.ticket, written.statusChange!.from);
+    const again = await say(people.mia);
+    display.later(again.ticket, again.statusChange!.from);
+    draws[0]!.end();
+    await settle();
+    // The waiting redraw reads the ticket when its turn comes: pending, which already shows, so nothing is
+    // drawn. Drawn as the message that queued it left it, 🟢 would show over a pending ticket.
+    expect(draws.map((d) => [d.status, d.shown])).toEqual([['pending', 'open']]);
+    expect((await service.ticketById(again.ticket.id)).status).toBe('pending');
   });
 
   it('GIVEN nothing shown yet, a status, or the same status WHEN a status is drawn over it THEN only the shown one comes off', () => {
