@@ -115,6 +115,8 @@ export class SlackDesk {
   private readonly people = new Map<string, Person>();
   /** User → their DM channel with the bot, and until when it is trusted without asking Slack again. */
   private readonly dms = new Map<string, { channel: string; expiresAt: number }>();
+  /** Questions to Slack under way, by what they ask (see {@link once}). */
+  private readonly asking = new Map<string, Promise<unknown>>();
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
@@ -229,10 +231,26 @@ export class SlackDesk {
     return this.service.label(ticket);
   }
 
+  /**
+   * What `ask` gives for `key`, asked once however many ask at the same time: a member's first two tickets opened
+   * at once read their profile and open their DM with one call each, not two.
+   */
+  private once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    const asking = this.asking.get(key) as Promise<T> | undefined;
+    if (asking) return asking;
+    const answer = ask().finally(() => this.asking.delete(key));
+    this.asking.set(key, answer);
+    return answer;
+  }
+
   /** Name, avatar and locale of a Slack user, cached for a few minutes. */
-  async person(userId: string): Promise<Person> {
+  person(userId: string): Promise<Person> {
     const cached = this.people.get(userId);
-    if (cached && cached.expiresAt > Date.now()) return cached;
+    if (cached && cached.expiresAt > Date.now()) return Promise.resolve(cached);
+    return this.once(`person:${userId}`, () => this.readPerson(userId));
+  }
+
+  private async readPerson(userId: string): Promise<Person> {
     let person: Person = { name: userId, avatar: null, locale: null, expiresAt: Date.now() + PEOPLE_TTL_MS };
     try {
       const info = await this.client.users.info({ user: userId, include_locale: true });
@@ -256,9 +274,13 @@ export class SlackDesk {
    * is asked once every few minutes: a requester opening tickets one after another costs one call, not one per
    * ticket (the method allows about 50 calls a minute).
    */
-  async dmChannel(userId: string): Promise<string> {
+  dmChannel(userId: string): Promise<string> {
     const known = this.dms.get(userId);
-    if (known && known.expiresAt > Date.now()) return known.channel;
+    if (known && known.expiresAt > Date.now()) return Promise.resolve(known.channel);
+    return this.once(`dm:${userId}`, () => this.openDm(userId));
+  }
+
+  private async openDm(userId: string): Promise<string> {
     const opened = await this.client.conversations.open({ users: userId });
     const channel = opened.channel?.id;
     if (!channel) throw new Error('Slack opened no DM channel');

@@ -164,4 +164,15 @@ describe('a requester opening tickets one after another on Slack', () => {
     expect(bruno.dm.channel).toBe(slack.dmChannelOf(ids.users.bruno));
     expect(bruno.dm.channel).not.toBe(dm);
   });
+
+  it('GIVEN a member the bot has not met WHEN two of their tickets open at the same time THEN their profile and their DM channel are each asked of Slack once', async () => {
+    const w = await start();
+    const { ids, slack } = w;
+    const both = await Promise.all(['Printer on fire', 'Screen is blank'].map((subject) => openSlackTicket(w, { user: ids.users.bruno, subject })));
+    const dm = slack.dmChannelOf(ids.users.bruno);
+    expect(both.map((o) => o.dm.channel)).toEqual([dm, dm]);
+    expect(both[0]!.dm.ts).not.toBe(both[1]!.dm.ts);
+    expect(callsTo(w, 'conversations.open', (a) => a.users === ids.users.bruno)).toHaveLength(1);
+    expect(callsTo(w, 'users.info', (a) => a.user === ids.users.bruno)).toHaveLength(1);
+  });
 });
