@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
   Attachment,
@@ -24,6 +25,7 @@ import type {
 import { ACTIVE_STATUSES } from '../core/index.js';
 import { withRetries } from '../util/retry.js';
 import type { Dialect, Entities, MessageCopyRow, MessageRevisionRow, MessageRow } from './entities.js';
+import { coalesceWrites } from './coalesced-writes.js';
 import { RowMapper } from './row-mapper.js';
 import { SqliteBatches, type WorkSession } from './sqlite-batches.js';
 import { SqliteStatements } from './sqlite-statements.js';
@@ -52,6 +54,8 @@ function statementName(sql: string): string {
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[]; rowCount: number | null }>;
   query(text: string): Promise<unknown>;
+  /** node-postgres's connection: its socket (a TLS one, with TLS) once connected. */
+  connection: { stream: Writable };
 }
 
 /** Attempts of a transaction, the pauses between them doubling from 20 ms (about a second in all). */
@@ -158,6 +162,8 @@ export class TypeormTicketStore implements TicketStore {
   private async pgTransaction<T>(begin: string, work: (tx: TicketTransaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
+    // BEGIN and the first statement, and statements sent side by side, leave in one write.
+    coalesceWrites(client.connection.stream);
     const active = runner as { isTransactionActive: boolean };
     try {
       const begun = client.query(begin);

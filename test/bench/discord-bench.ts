@@ -101,6 +101,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
     const diskBeforeMessages = bot.diskBytes();
+    const writesBeforeMessages = bot.writeCalls();
     const messagesStart = Date.now();
     for (let k = 0; k < perTicket; k++) {
       for (const ticket of rows) {
@@ -127,6 +128,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const cpuPerMessageMs = (bot.cpuMs() - cpuBeforeMessages) / sent.length;
     await quiet(discord);
     if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per burst message: ${((bot.diskBytes() - diskBeforeMessages) / 1024 / sent.length).toFixed(1)} KiB\n`);
+    if (process.env.BENCH_DEBUG) process.stdout.write(`write system calls per burst message: ${((bot.writeCalls() - writesBeforeMessages) / sent.length).toFixed(2)}\n`);
     if (activityBefore) {
       // The CPU now (the pool closes idle connections, and their CPU goes with them), the statistics once sent.
       const { serverCpuMs } = await database.activity!();

@@ -133,6 +133,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     const activityBefore = process.env.BENCH_DEBUG ? await database.activity?.() : undefined;
     const cpuBeforeMessages = bot.cpuMs();
     const diskBeforeMessages = bot.diskBytes();
+    const writesBeforeMessages = bot.writeCalls();
     const messagesStart = Date.now();
     await inParallel(plan, options.concurrency, async (m) => {
       m.at = Date.now();
@@ -164,6 +165,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       process.stdout.write(activityLine(activityBefore, { ...(await database.activity!()), serverCpuMs }, plan.length, 'burst message'));
     }
     if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per burst message: ${((bot.diskBytes() - diskBeforeMessages) / 1024 / plan.length).toFixed(1)} KiB\n`);
+    if (process.env.BENCH_DEBUG) process.stdout.write(`write system calls per burst message: ${((bot.writeCalls() - writesBeforeMessages) / plan.length).toFixed(2)}\n`);
     if (process.env.BENCH_DEBUG) process.stdout.write(`burst CPU until the calls stop: ${((bot.cpuMs() - cpuBeforeMessages) / plan.length).toFixed(2)} ms per message\n`);
     const burstCalls = [...slack.calls];
     if (process.env.BENCH_DEBUG) {

@@ -200,6 +200,14 @@ export function startBotProcess(env: Record<string, string>) {
       return Number.NaN;
     }
   };
+  const io = (field: 'write_bytes' | 'syscw') => {
+    try {
+      const line = readFileSync(`/proc/${bot.child.pid}/io`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+      return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
+  };
   return {
     ...bot,
     /** Resident memory now, in bytes. */
@@ -219,14 +227,9 @@ export function startBotProcess(env: Record<string, string>) {
      * Bytes the bot has caused to be written to disk so far (`write_bytes` of /proc/PID/io, counted when a page
      * is first made dirty): sqlite's write-ahead log and its checkpoints into the database file, and the attachments.
      */
-    diskBytes: () => {
-      try {
-        const line = readFileSync(`/proc/${bot.child.pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('write_bytes:'));
-        return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
-      } catch {
-        return Number.NaN;
-      }
-    },
+    diskBytes: () => io('write_bytes'),
+    /** Write system calls the bot has made so far (`syscw`): to sockets (HTTP, PostgreSQL), files and pipes. */
+    writeCalls: () => io('syscw'),
     /** Waits until the bot is idle (under 10% of a core for 300 ms): no backlog left from what came before. */
     async idle(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
