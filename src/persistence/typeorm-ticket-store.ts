@@ -366,9 +366,14 @@ class TypeormTicketTransaction implements TicketTransaction {
     return this.asStored(this.rows.tickets.hydrate(row));
   }
 
+  /** PostgreSQL locks a row read for update until the commit; sqlite's writer already works alone. */
+  private lockClause(options?: FindOptions): string {
+    return options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  }
+
   private async findTicket(where: string, parameters: unknown[], options?: FindOptions): Promise<Ticket | null> {
     const tickets = this.rows.tickets;
-    const lock = options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const lock = this.lockClause(options);
     const { records } = await this.run(`SELECT ${tickets.columnList} FROM tickets WHERE ${where}${lock}`, parameters);
     return records[0] ? this.hydrateTicket(records[0]) : null;
   }
@@ -380,7 +385,7 @@ class TypeormTicketTransaction implements TicketTransaction {
   async findTicketWithMessageAt(id: number, channelId: string, messageId: string, options?: FindOptions): Promise<{ ticket: Ticket | null; storedMessageId: number | null }> {
     const tickets = this.rows.tickets;
     const p = (i: number) => this.param(i);
-    const lock = options?.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const lock = this.lockClause(options);
     // The message's look-up as in findMessage (each branch on its unique index), as a column of the ticket's row.
     const { records } = await this.run(
       `SELECT ${tickets.columnList},
