@@ -23,6 +23,16 @@ describeOnEachDatabase('the status display', (database) => {
     const say = (author: Actor = people.alice) => service.recordMessage({ ticketId: ticket.id, author, channelId: `thread-${ticket.id}`, messageId: nextMessageId(), body: 'hello' });
     return { service, ticket, say };
   };
+  /** An agent's answer moved the ticket to pending, and its redraw is drawing (held). */
+  const drawingAnAnswer = async () => {
+    const { service, say } = await setUp();
+    const { draws, draw } = heldDraws();
+    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
+    const answered = await say(people.mia);
+    display.later(answered.ticket, answered.statusChange!.from);
+    await settle();
+    return { service, say, draws, display, answered };
+  };
 
   it('GIVEN a redraw failing part-way while another change waits WHEN the next redraw runs THEN it takes every other status off', async () => {
     const { service, ticket, say } = await setUp();
@@ -54,12 +64,8 @@ describeOnEachDatabase('the status display', (database) => {
   });
 
   it('GIVEN a redraw in flight WHEN a claim redraws the card THEN the card waits for it, so the older state cannot land last', async () => {
-    const { service, ticket, say } = await setUp();
-    const { draws, draw } = heldDraws();
-    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
-    const answered = await say(people.mia);
-    display.later(answered.ticket, answered.statusChange!.from);
-    await settle();
+    const { draws, display, answered } = await drawingAnAnswer();
+    const ticket = answered.ticket;
     const order: string[] = [];
     const card = display.inTurn(ticket.id, async () => {
       order.push('card');
@@ -73,12 +79,7 @@ describeOnEachDatabase('the status display', (database) => {
   });
 
   it('GIVEN nothing else to do WHEN a message changes the status THEN the ticket it stored is drawn at once, not read again', async () => {
-    const { service, say } = await setUp();
-    const { draws, draw } = heldDraws();
-    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
-    const answered = await say(people.mia);
-    display.later(answered.ticket, answered.statusChange!.from);
-    await settle();
+    const { draws, answered } = await drawingAnAnswer();
     expect(draws).toHaveLength(1);
     expect(draws[0]!.ticket).toBe(answered.ticket);
     expect([draws[0]!.status, draws[0]!.shown]).toEqual(['pending', 'open']);
@@ -86,12 +87,7 @@ describeOnEachDatabase('the status display', (database) => {
   });
 
   it('GIVEN a redraw waiting behind another WHEN more messages change the status meanwhile THEN it reads the ticket and shows where they left it', async () => {
-    const { service, say } = await setUp();
-    const { draws, draw } = heldDraws();
-    const display = new StatusDisplay(new KeyedQueue(), service, draw, () => undefined);
-    const answered = await say(people.mia);
-    display.later(answered.ticket, answered.statusChange!.from);
-    await settle();
+    const { service, say, draws, display } = await drawingAnAnswer();
     // While ⏳ is being drawn, the requester writes (open), and the agent answers again (pending).
     const written = await say(people.alice);
     display.later(written.ticket, written.statusChange!.from);
