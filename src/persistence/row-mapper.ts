@@ -57,7 +57,7 @@ export class RowMapper<T extends ObjectLiteral> {
   /**
    * The UPDATE of the row with this id. Given the row as it was read (`before`), it writes only the columns whose
    * value changed, and is null when none did: a column left out of the SET list leaves its indexes alone (a
-   * ticket has twelve, and sqlite rewrites an index's entry for every column of it in the SET list, changed or
+   * ticket has thirteen, and sqlite rewrites an index's entry for every column of it in the SET list, changed or
    * not, then logs each page it touched). Without `before`, it writes every column.
    */
   update(id: number, entity: T, before?: T): [string, unknown[]] | null {
