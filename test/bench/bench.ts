@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { benchDiscord } from './discord-bench.js';
 import { report, type BenchOptions, type Figures } from './figures.js';
 import { buildBot } from '../helpers/run-bot.js';
+import { postgresAnswers } from './support.js';
 
 /**
  * `npm run bench`: the real bot (`src/main.ts` in its own process) against the fake Discord and the fake Slack,
@@ -31,26 +32,13 @@ const options: BenchOptions = {
 };
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresAnswers(): Promise<boolean> {
-  const pg = await import('pg');
-  const client = new pg.default.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 // The bot runs as `npm start` runs it: compiled first.
 buildBot();
 const platforms = values.platform === 'all' ? (['discord', 'slack'] as const) : [values.platform as 'discord' | 'slack'];
 const databases: Array<'sqlite' | 'postgres'> = values.database === 'all' ? ['sqlite', 'postgres'] : [values.database as 'sqlite' | 'postgres'];
 const results: Figures[] = [];
 for (const database of databases) {
-  if (database === 'postgres' && !(await postgresAnswers())) {
+  if (database === 'postgres' && !(await postgresAnswers(postgresUrl))) {
     process.stdout.write(`PostgreSQL: skipped, nothing answers at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}\n`);
     continue;
   }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DeskDirectory, TicketService, type Actor } from '../../src/core/index.js';
 import { openDatabase } from '../../src/persistence/database.js';
 import { TestClock, aDeskConfig, aForm, ids, people } from '../helpers/builders.js';
-import { createBenchDatabase, inParallel } from './support.js';
+import { createBenchDatabase, inParallel, postgresAnswers } from './support.js';
 
 /**
  * `npm run bench:store`: the database side of the bot alone, in this process: openings (openTicket, then
@@ -88,22 +88,9 @@ async function round(kind: 'sqlite' | 'postgres'): Promise<{ openingMs: number; 
   }
 }
 
-async function postgresAnswers(): Promise<boolean> {
-  const pg = await import('pg');
-  const client = new pg.default.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 const kinds: Array<'sqlite' | 'postgres'> = values.database === 'all' ? ['sqlite', 'postgres'] : [values.database as 'sqlite' | 'postgres'];
 for (const kind of kinds) {
-  if (kind === 'postgres' && !(await postgresAnswers())) {
+  if (kind === 'postgres' && !(await postgresAnswers(postgresUrl))) {
     process.stdout.write(`PostgreSQL: skipped, nothing answers at ${postgresUrl.replace(/\/\/[^@]*@/, '//…@')}\n`);
     continue;
   }

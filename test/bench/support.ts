@@ -179,6 +179,19 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
   };
 }
 
+/** Whether a PostgreSQL server answers at `url` (the benches skip PostgreSQL when none does). */
+export async function postgresAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** `?` placeholders as PostgreSQL's `$1, $2, …`. */
 function numbered(sql: string): string {
   let i = 0;
