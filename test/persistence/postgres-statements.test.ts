@@ -223,3 +223,36 @@ describe.skipIf(!POSTGRES_URL)(`transactions on PostgreSQL${POSTGRES_URL ? '' : 
     expect(await database.store.read((tx) => tx.findTicketById(ticketId), { oneStatement: true })).toMatchObject({ id: ticketId });
   });
 });
+
+// A quiet desk keeps two connections open: closed after being idle, the next message paid for a new connection and
+// for preparing its statements again.
+describe.skipIf(!POSTGRES_URL)(`the pool on a quiet desk${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('postgres');
+    await (await openDatabase(testDatabase.url)).close();
+  });
+  afterAll(async () => {
+    await testDatabase?.drop();
+  });
+
+  it('GIVEN five connections opened by work at once WHEN they sit idle past the idle timeout THEN the pool closes three and keeps two, still serving', async () => {
+    const database = await openDatabase(testDatabase.url, { poolSize: 5, poolIdleMs: 100, migrate: false });
+    const open = async () => {
+      const [{ n }] = (await database.dataSource.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'support-desk-bot' AND pid <> pg_backend_pid()",
+      )) as [{ n: number }];
+      // The connection asking is one of the pool's too.
+      return n + 1;
+    };
+    try {
+      await Promise.all(Array.from({ length: 5 }, () => database.dataSource.query('SELECT pg_sleep(0.1)')));
+      expect(await open()).toBe(5);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await open()).toBe(2);
+      expect(await database.store.transaction((tx) => tx.nextTicketNumber('quiet-desk'))).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
