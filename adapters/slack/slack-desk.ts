@@ -10,6 +10,7 @@ import { KeyedQueue } from '../../src/util/keyed-queue.js';
 import { settleAll } from '../../src/util/settle-all.js';
 import { statusesToTakeOff, type ShownStatus } from '../../src/util/status-display.js';
 import { withRetries } from '../../src/util/retry.js';
+import { PromiseCache } from '../../src/util/promise-cache.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { keptAliveFetch } from './web-fetch.js';
@@ -32,7 +33,6 @@ interface Person {
   name: string;
   avatar: string | null;
   locale: string | null;
-  expiresAt: number;
 }
 
 const MESSAGE_FILE_CAP = 25 * 1024 * 1024;
@@ -112,17 +112,15 @@ export class SlackDesk {
   readonly spaces = new Map<string, { ticketId: number; side: Side }>();
   readonly queue = new KeyedQueue();
   private readonly posted = new Set<string>();
-  private readonly people = new Map<string, Person>();
-  /** User → their DM channel with the bot, and until when it is trusted without asking Slack again. */
-  private readonly dms = new Map<string, { channel: string; expiresAt: number }>();
-  /** Questions to Slack under way, by what they ask (see {@link once}). */
-  private readonly asking = new Map<string, Promise<unknown>>();
+  private readonly people = new PromiseCache<Person>(PEOPLE_TTL_MS);
+  /** User → their DM channel with the bot, trusted for a while without asking Slack again. */
+  private readonly dms = new PromiseCache<string>(PEOPLE_TTL_MS);
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
   /** The user groups the configuration names, and their members as last read. */
   private userGroupIds: string[] | null = null;
-  private readonly userGroups = new Map<string, { members: Promise<ReadonlySet<string>>; expiresAt: number }>();
+  private readonly userGroups = new PromiseCache<ReadonlySet<string>>(USER_GROUP_TTL_MS, () => this.context.clock.now().getTime());
   /** The workspace's address (`https://name.slack.com/`), for links to messages. */
   teamUrl = '';
   /** Every Web API call (the WebClients', Bolt's `respond`) goes through it; {@link close} ends its connections. */
@@ -231,42 +229,21 @@ export class SlackDesk {
     return this.service.label(ticket);
   }
 
-  /**
-   * What `ask` gives for `key`, asked once however many ask at the same time: a member's first two tickets opened
-   * at once read their profile and open their DM with one call each, not two.
-   */
-  private once<T>(key: string, ask: () => Promise<T>): Promise<T> {
-    const asking = this.asking.get(key) as Promise<T> | undefined;
-    if (asking) return asking;
-    const answer = ask().finally(() => this.asking.delete(key));
-    this.asking.set(key, answer);
-    return answer;
-  }
-
   /** Name, avatar and locale of a Slack user, cached for a few minutes. */
   person(userId: string): Promise<Person> {
-    const cached = this.people.get(userId);
-    if (cached && cached.expiresAt > Date.now()) return Promise.resolve(cached);
-    return this.once(`person:${userId}`, () => this.readPerson(userId));
-  }
-
-  private async readPerson(userId: string): Promise<Person> {
-    let person: Person = { name: userId, avatar: null, locale: null, expiresAt: Date.now() + PEOPLE_TTL_MS };
-    try {
-      const info = await this.client.users.info({ user: userId, include_locale: true });
-      const user = info.user;
-      person = {
-        name: user?.profile?.display_name || user?.real_name || user?.name || userId,
-        avatar: user?.profile?.image_72 ?? user?.profile?.image_48 ?? null,
-        locale: user?.locale ?? null,
-        expiresAt: Date.now() + PEOPLE_TTL_MS,
-      };
-    } catch (error) {
-      this.log.warn({ err: error, userId }, 'could not read a Slack user profile');
-    }
-    this.people.set(userId, person);
-    if (this.people.size > 5000) this.people.delete(this.people.keys().next().value!);
-    return person;
+    return this.people.get(userId, async () => {
+      try {
+        const { user } = await this.client.users.info({ user: userId, include_locale: true });
+        return {
+          name: user?.profile?.display_name || user?.real_name || user?.name || userId,
+          avatar: user?.profile?.image_72 ?? user?.profile?.image_48 ?? null,
+          locale: user?.locale ?? null,
+        };
+      } catch (error) {
+        this.log.warn({ err: error, userId }, 'could not read a Slack user profile');
+        return { name: userId, avatar: null, locale: null };
+      }
+    });
   }
 
   /**
@@ -275,19 +252,12 @@ export class SlackDesk {
    * ticket (the method allows about 50 calls a minute).
    */
   dmChannel(userId: string): Promise<string> {
-    const known = this.dms.get(userId);
-    if (known && known.expiresAt > Date.now()) return Promise.resolve(known.channel);
-    return this.once(`dm:${userId}`, () => this.openDm(userId));
-  }
-
-  private async openDm(userId: string): Promise<string> {
-    const opened = await this.client.conversations.open({ users: userId });
-    const channel = opened.channel?.id;
-    if (!channel) throw new Error('Slack opened no DM channel');
-    this.dms.delete(userId);
-    this.dms.set(userId, { channel, expiresAt: Date.now() + PEOPLE_TTL_MS });
-    if (this.dms.size > 5000) this.dms.delete(this.dms.keys().next().value!);
-    return channel;
+    return this.dms.get(userId, async () => {
+      const opened = await this.client.conversations.open({ users: userId });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error('Slack opened no DM channel');
+      return channel;
+    });
   }
 
   async actor(userId: string): Promise<Actor> {
@@ -319,21 +289,15 @@ export class SlackDesk {
   }
 
   private userGroupMembers(group: string): Promise<ReadonlySet<string>> {
-    const now = this.context.clock.now().getTime();
-    const cached = this.userGroups.get(group);
-    if (cached && cached.expiresAt > now) return cached.members;
-    const members = this.client.usergroups.users
-      .list({ usergroup: group })
-      .then((answer) => new Set(answer.users ?? []) as ReadonlySet<string>)
+    return this.userGroups
+      .get(group, async () => new Set((await this.client.usergroups.users.list({ usergroup: group })).users ?? []))
       .catch((error: unknown) => {
         // Nobody is taken for staff on a group that cannot be read; asked again on the next event.
         this.log.warn({ err: error, group }, 'could not read the members of a Slack user group');
-        this.userGroups.delete(group);
-        return new Set<string>() as ReadonlySet<string>;
+        return new Set<string>();
       });
-    this.userGroups.set(group, { members, expiresAt: now + USER_GROUP_TTL_MS });
-    return members;
   }
+
 
   async words(userId: string, desk: DeskConfig | null): Promise<Catalog> {
     const person = await this.person(userId);
