@@ -90,7 +90,7 @@ export function cardEmbed(t: Catalog, desk: DeskConfig, ticket: Ticket, label: s
   };
 }
 
-function button(customId: string, label: string, style: Exclude<ButtonStyle, ButtonStyle.Link | ButtonStyle.Premium>, disabled?: boolean): APIButtonComponent {
+export function button(customId: string, label: string, style: Exclude<ButtonStyle, ButtonStyle.Link | ButtonStyle.Premium>, disabled?: boolean): APIButtonComponent {
   return { type: ComponentType.Button, custom_id: customId, label: truncate(label, 80), style, ...(disabled === undefined ? {} : { disabled }) };
 }
 

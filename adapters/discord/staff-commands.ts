@@ -284,13 +284,7 @@ export class StaffCommands {
     await this.inOrder(ticket, async () => {
       const d = this.dd.deskWords(desk);
       const posted = await this.dd.postToLog(desk, {
-        embeds: [
-          new EmbedBuilder()
-            .setTitle(truncate(d.notices.noteTitle(this.dd.label(ticket), actor.name), 256))
-            .setDescription(truncate(text, 4000))
-            .setURL(this.dd.ticketUrl(ticket))
-            .setColor(0x95a5a6),
-        ],
+        embeds: [{ title: truncate(d.notices.noteTitle(this.dd.label(ticket), actor.name), 256), description: truncate(text, 4000), url: this.dd.ticketUrl(ticket), color: 0x95a5a6 }],
       });
       await this.dd.service.recordNote({
         ticketId: ticket.id,

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, time, TimestampStyles } from 'discord.js';
+import { ButtonStyle, time, TimestampStyles } from 'discord.js';
 import { ticketTranscript } from '../../src/transcripts/index.js';
 import { SYSTEM_ACTOR, type Actor, type AutoCloseKind, type Ticket, type TicketChange } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
@@ -6,7 +6,7 @@ import type { TicketNotifier } from '../../src/platform-adapter.js';
 import { settleAll } from '../../src/util/settle-all.js';
 import { StatusDisplay } from '../../src/util/status-display.js';
 import type { DiscordDesk } from './discord-desk.js';
-import { categoryName, ids, linkButton, plain } from './render.js';
+import { button, buttonRow, categoryName, ids, linkButton, plain } from './render.js';
 
 /** The reason shown for a closing: the desk's words for an automatic one, else what the person wrote. */
 function closingReason(t: Catalog, change: TicketChange): string | null {
@@ -121,17 +121,17 @@ export class TicketUpdates implements TicketNotifier {
     const days = desk.autoClose.requesterReopenDays;
     await this.dd.dmRequester(ticket, {
       content: [by.id !== ticket.requesterId ? r.dm.closed(label, closingReason(r, change)) : '', days > 0 ? r.dm.closedReopen(days) : '', r.transcriptAttached].filter(Boolean).join('\n'),
-      files: [new AttachmentBuilder(requesterCopy.bytes, { name: requesterCopy.name })],
-      components: days > 0 ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(ids.button('reopen', ticket.id)).setLabel(r.buttons.reopen).setStyle(ButtonStyle.Secondary))] : [],
+      files: [{ name: requesterCopy.name, data: Buffer.from(requesterCopy.bytes) }],
+      components: days > 0 ? [buttonRow(button(ids.button('reopen', ticket.id), r.buttons.reopen, ButtonStyle.Secondary))] : [],
     });
     if (desk.askForRating) {
-      const scores = [1, 2, 3, 4, 5].map((score) => new ButtonBuilder().setCustomId(ids.rate(ticket.id, score)).setLabel('★'.repeat(score)).setStyle(ButtonStyle.Secondary));
-      await this.dd.dmRequester(ticket, { content: r.rating.prompt(label), components: [new ActionRowBuilder<ButtonBuilder>().addComponents(scores)] });
+      const scores = [1, 2, 3, 4, 5].map((score) => button(ids.rate(ticket.id, score), '★'.repeat(score), ButtonStyle.Secondary));
+      await this.dd.dmRequester(ticket, { content: r.rating.prompt(label), components: [buttonRow(...scores)] });
     }
     const staffCopy = await ticketTranscript(this.dd.service, this.dd.context.storage, ticket.id, { format: 'html', language: t.language, staffCopy: true, now });
     await this.dd.postToLog(desk, {
       content: `${label} · ${t.notices.closed(plain(by.name), closingReason(t, change))}`,
-      files: [new AttachmentBuilder(staffCopy.bytes, { name: staffCopy.name })],
+      files: [{ name: staffCopy.name, data: Buffer.from(staffCopy.bytes) }],
     });
   }
 
