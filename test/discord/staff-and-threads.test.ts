@@ -228,6 +228,19 @@ describe('staff at work on Discord', () => {
     }
   });
 
+  it('GIVEN a member with two tickets WHEN staff answer both at once THEN both answers reach them by DM, and their DM channel is asked of Discord once', async () => {
+    const { discord, seed } = world;
+    const member = discord.createUser({ username: 'zoe', globalName: 'Zoe' }).id;
+    discord.addMember(seed.guildId, member);
+    const first = await openTicket(world, { user: member, subject: 'First question' });
+    const second = await openTicket(world, { user: member, subject: 'Second question' });
+    discord.userMessage({ channelId: first.threadId, user: seed.users.anna, content: 'Answer to the first' });
+    discord.userMessage({ channelId: second.threadId, user: seed.users.anna, content: 'Answer to the second' });
+    await vi.waitFor(() => expect(discord.dmsTo(member).map((m) => m.embeds[0]?.description).sort()).toEqual(['Answer to the first', 'Answer to the second']));
+    const asked = discord.callsTo('POST', /\/users\/@me\/channels$/).filter((c) => (c.body as { recipient_id?: string }).recipient_id === member);
+    expect(asked).toHaveLength(1);
+  });
+
   it('GIVEN many members writing WHEN the bot has seen them THEN its caches stay bounded', async () => {
     const { discord, seed } = world;
     const opened = await openTicket(world, { subject: 'Crowded ticket' });
