@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { benchDiscord } from './discord-bench.js';
 import { report, type BenchOptions, type Figures } from './figures.js';
 import { buildBot } from '../helpers/run-bot.js';
-import { postgresAnswers } from './support.js';
+import { machinePaceMs, postgresAnswers, stealMeter } from './support.js';
 
 /**
  * `npm run bench`: the real bot (`src/main.ts` in its own process) against the fake Discord and the fake Slack,
@@ -44,9 +44,17 @@ for (const database of databases) {
   }
   for (const platform of platforms) {
     process.stdout.write(`running ${platform} on ${database}…\n`);
+    const paceBefore = machinePaceMs();
+    const steal = stealMeter();
+    steal.start();
     const figures = platform === 'discord' ? await benchDiscord(options, database, postgresUrl) : await (await import('./slack-bench.js')).benchSlack(options, database, postgresUrl);
     results.push(figures);
     process.stdout.write(`${report([figures])}\n`);
+    const stolen = steal.share();
+    process.stdout.write(
+      `  machine: a fixed piece of work took ${paceBefore.toFixed(0)} ms of CPU before the run, ${machinePaceMs().toFixed(0)} ms after` +
+        `${stolen === null ? '' : `; the host took ${(100 * stolen).toFixed(1)}% of the CPU time for others (steal)`}\n`,
+    );
   }
 }
 process.stdout.write(`\nmachine: ${(await import('node:os')).cpus().length} cores, node ${process.version}\n`);
