@@ -344,7 +344,13 @@ export class DiscordDesk {
     try {
       // A DM about a stored message has that message's nonce: sent again after a restart (Discord had made it,
       // the bot never heard back), Discord returns the one it made.
-      const message = await this.post(await this.dmChannel(ticket.requesterId), { ...(about ? { nonce: `dm-${about.id}` } : {}), ...payload });
+      const dm = { ...(about ? { nonce: `dm-${about.id}` } : {}), ...payload };
+      const message = await this.post(await this.dmChannel(ticket.requesterId), dm).catch(async (error: unknown) => {
+        // The DM channel kept for the member is unknown to Discord now: ask for theirs again, once.
+        if (!(error instanceof DiscordAPIError && error.code === DISCORD_ERRORS.unknownChannel)) throw error;
+        this.dmChannels.forget(ticket.requesterId);
+        return this.post(await this.dmChannel(ticket.requesterId), dm);
+      });
       if (about) await this.service.recordCopy(about.id, { channelId: message.channelId, messageId: message.id, purpose: 'notification' });
       return true;
     } catch (error) {

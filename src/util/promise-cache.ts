@@ -27,4 +27,9 @@ export class PromiseCache<V> {
     });
     return value;
   }
+
+  /** Drops what is kept for `key` (an answer found wrong later): the next `get` asks again. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
 }

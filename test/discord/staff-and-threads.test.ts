@@ -241,6 +241,22 @@ describe('staff at work on Discord', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it('GIVEN the DM channel the bot keeps for a member WHEN Discord says it no longer knows it THEN the bot asks for theirs again and the answer arrives', async () => {
+    const { discord, seed } = world;
+    const member = discord.createUser({ username: 'yann', globalName: 'Yann' }).id;
+    discord.addMember(seed.guildId, member);
+    const opened = await openTicket(world, { user: member, subject: 'A kept DM channel' });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'First answer' });
+    await vi.waitFor(() => expect(discord.dmsTo(member)).toHaveLength(1));
+    const dmChannel = discord.dmChannelOf(member)!;
+    const fault = discord.injectFault({ method: 'POST', path: new RegExp(`/channels/${dmChannel}/messages$`), status: 404, code: 10003, message: 'Unknown Channel' });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'Second answer' });
+    await vi.waitFor(() => expect(discord.dmsTo(member).map((m) => m.embeds[0]?.description)).toEqual(['First answer', 'Second answer']));
+    expect(fault.hits).toBe(1);
+    const asked = discord.callsTo('POST', /\/users\/@me\/channels$/).filter((c) => (c.body as { recipient_id?: string }).recipient_id === member);
+    expect(asked).toHaveLength(2);
+  });
+
   it('GIVEN many members writing WHEN the bot has seen them THEN its caches stay bounded', async () => {
     const { discord, seed } = world;
     const opened = await openTicket(world, { subject: 'Crowded ticket' });

@@ -37,3 +37,14 @@ it('GIVEN more keys than it keeps WHEN one more is asked THEN the one kept longe
   expect(await cache.get('b', load)).toBe(2);
   expect(await cache.get('a', load)).toBe(4);
 });
+
+it('GIVEN a kept answer found wrong WHEN it is forgotten THEN the next question asks again, and other keys stay kept', async () => {
+  const cache = new PromiseCache<string>(60_000);
+  let asked = 0;
+  const load = async () => `D${++asked}`;
+  expect(await cache.get('u1', load)).toBe('D1');
+  expect(await cache.get('u2', load)).toBe('D2');
+  cache.forget('u1');
+  expect(await cache.get('u1', load)).toBe('D3');
+  expect(await cache.get('u2', load)).toBe('D2');
+});
