@@ -310,8 +310,8 @@ export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /**
  * How fast the machine is right now: the CPU time of a fixed piece of work (JSON and SHA-256, as the bot does
- * per event), in ms. The shared machines run the same work up to twice as slow from one hour to the next, and
- * every figure of a run moves with it (the bot's CPU per ticket too): compare runs by this before anything.
+ * per event), in ms. The shared machines run the same work up to twice as slow from one run to the next, even
+ * within one, and every figure moves with it (the bot's CPU per ticket too): compare runs by this first.
  */
 export function machinePaceMs(): number {
   const payload = { id: '1577930449479663616', content: 'x'.repeat(200), embeds: [{ title: 'CS-0001 · a subject', fields: Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, value: `v${i}`, inline: true })) }] };

@@ -4,8 +4,9 @@ const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
- * Random bytes taken from a pool filled 4 KiB at a time. A `randomBytes` call per id was a system call per id:
- * with thousands of events a second (the bench), a sixth of the fake's own CPU, taken from the bot beside it.
+ * Random bytes taken from a pool filled 4 KiB at a time. A `randomBytes` call per id was a system call per id
+ * (2.37 µs of CPU, 0.38 from the pool): with thousands of events a second (the bench), a few percent of the
+ * fake's own CPU, taken from the bot beside it. Callers read the bytes at once; the pool is refilled later.
  */
 const pool = Buffer.alloc(4096);
 let poolUsed = pool.length;
