@@ -3,6 +3,7 @@ import { isRefusal, refuse, type FieldProblem } from '../../src/core/index.js';
 import { referenceId } from '../../src/logger.js';
 import { DISCORD_ERRORS, MissingPermissionsError, UserFacingError, type DiscordDesk } from './discord-desk.js';
 import type { StaffCommands } from './staff-commands.js';
+import { settleAnswer } from './timely-answer.js';
 import { onCategoryAutocomplete, onCategoryPicked, onOpenConfirmed, onOpenDropped, onTicketCommand, onTicketForm } from './ticket-form.js';
 
 /** The ticket id a custom id carries; anything but a positive whole number is a ticket that does not exist. */
@@ -137,6 +138,8 @@ export class InteractionRouter {
 
   private async tell(interaction: RepliableInteraction, content: string): Promise<void> {
     try {
+      // A defer already sent is waited for: it decides whether the message is a reply or an edit.
+      await settleAnswer(interaction);
       if (interaction.deferred && !interaction.replied) await interaction.editReply({ content, components: [], embeds: [] });
       else if (interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
       else await interaction.reply({ content, flags: MessageFlags.Ephemeral });

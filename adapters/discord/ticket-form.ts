@@ -25,6 +25,7 @@ import type { Catalog } from '../../src/i18n/index.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import type { DiscordDesk } from './discord-desk.js';
 import { ids, linkButton, truncate } from './render.js';
+import { TimelyAnswer } from './timely-answer.js';
 
 /** Discord modals hold five top-level fields. */
 const MODAL_FIELDS = 5;
@@ -207,7 +208,8 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
     form,
     sourceKey: `discord:form:${nonce}`,
   };
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // Answered in one call when the opening is quick, deferred if it is not done within the time Discord gives.
+  const answer = new TimelyAnswer(interaction);
   // The form's own checks read nothing. The requester's limits, and a form sent twice, are read once before
   // files are downloaded or articles suggested (precheckOpen); otherwise openTicket's transaction checks them.
   let clean = dd.service.checkForm(request);
@@ -215,7 +217,7 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
   if (uploaded.length > 0 || articles.length > 0) {
     const { opened: already, form } = await dd.service.precheckOpen(request);
     if (already) {
-      await interaction.editReply({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
+      await answer.send({ content: t.alreadyOpened(dd.label(already)), components: [linkButton(t.openTicketButton, dd.ticketUrl(already))] });
       return;
     }
     clean = form;
@@ -229,10 +231,10 @@ export async function onTicketForm(dd: DiscordDesk, interaction: ModalSubmitInte
       new ButtonBuilder().setCustomId(ids.confirmOpen(key)).setLabel(t.suggestions.openAnyway).setStyle(ButtonStyle.Primary),
       new ButtonBuilder().setCustomId(ids.dropOpen(key)).setLabel(t.suggestions.solved).setStyle(ButtonStyle.Secondary),
     );
-    await interaction.editReply({ content: t.suggestions.intro, components: [links, choices] });
+    await answer.send({ content: t.suggestions.intro, components: [links, choices] });
     return;
   }
-  await openFromForm(dd, interaction, request, uploaded, clean);
+  await openFromForm(dd, interaction, answer, request, uploaded, clean);
 }
 
 /** "Open my ticket anyway" under the suggested articles. */
@@ -245,8 +247,7 @@ export async function onOpenConfirmed(dd: DiscordDesk, interaction: ButtonIntera
     return;
   }
   dd.pendingForms.delete(key);
-  await interaction.deferUpdate();
-  await openFromForm(dd, interaction, pending.request, pending.uploaded);
+  await openFromForm(dd, interaction, new TimelyAnswer(interaction), pending.request, pending.uploaded);
 }
 
 /** "This answered my question": nothing is opened. */
@@ -260,6 +261,7 @@ export async function onOpenDropped(dd: DiscordDesk, interaction: ButtonInteract
 async function openFromForm(
   dd: DiscordDesk,
   interaction: ModalSubmitInteraction | ButtonInteraction,
+  answer: TimelyAnswer,
   request: PendingForm['request'],
   uploaded: Attachment[],
   checked?: CleanTicketForm,
@@ -276,7 +278,7 @@ async function openFromForm(
   const files = await dd.storeFiles(uploaded, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true, checkContent: desk.limits });
   const opened = await dd.service.openTicket({ ...request, files });
   if (!opened.created) {
-    await interaction.editReply({ content: t.alreadyOpened(dd.label(opened.ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(opened.ticket))] });
+    await answer.send({ content: t.alreadyOpened(dd.label(opened.ticket)), components: [linkButton(t.openTicketButton, dd.ticketUrl(opened.ticket))] });
     return;
   }
   let ticket;
@@ -289,7 +291,7 @@ async function openFromForm(
   }
   dd.log.info({ ticket: dd.label(ticket), ticketId: ticket.id, threadId: ticket.threadId }, 'ticket opened');
   const when = opened.answerExpectedAt ? time(opened.answerExpectedAt, TimestampStyles.LongDateTime) : null;
-  await interaction.editReply({
+  await answer.send({
     content: [t.opened(dd.label(ticket)), when ? t.outsideHours(when) : ''].filter(Boolean).join('\n'),
     components: [linkButton(t.openTicketButton, dd.ticketUrl(ticket))],
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordWorld } from '../helpers/discord-world.js';
-import { answerOf, componentId } from './helpers.js';
+import { answerOf, componentId, openTicket } from './helpers.js';
 
 type Json = Record<string, unknown>;
 let world: DiscordWorld | null = null;
@@ -46,5 +46,41 @@ describe('choosing a category on Discord', () => {
     const submit = await discord.submitModal(command, seed.users.bob, { category: ['technical'], subject: 'Cannot log in', description: 'The login page spins forever.' });
     expect(await answerOf(submit)).toContain('Your ticket CS-0001 is open');
     expect((await world.service.ticketByReference('discord', seed.guildId, 'CS-0001')).categoryKey).toBe('technical');
+  });
+});
+
+describe('answering the ticket form on Discord', () => {
+  it('GIVEN an opening done quickly WHEN the form is sent THEN its answer is the one callback (no "thinking…", no edit)', async () => {
+    world = await DiscordWorld.start();
+    const { discord } = world;
+    const { submit, answer } = await openTicket(world);
+    expect(answer).toContain('Your ticket CS-0001 is open');
+    const callback = await submit.response();
+    expect(callback.type).toBe(4);
+    expect((callback.data as Json).flags).toBe(64);
+    expect(discord.callsTo('POST', new RegExp(`/interactions/${submit.id}/`))).toHaveLength(1);
+    expect(discord.callsTo('PATCH', new RegExp(`/webhooks/\\d+/${submit.token}/`))).toHaveLength(0);
+  });
+
+  it('GIVEN an opening slower than Discord waits for a first answer WHEN the form is sent THEN the bot defers in time and edits the answer in', async () => {
+    world = await DiscordWorld.start();
+    const { discord, seed } = world;
+    const threads = discord.holdRequests({ method: 'POST', path: new RegExp(`/channels/${seed.channels.billing}/threads$`) });
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket', options: { category: 'billing' } });
+    const sent = Date.now();
+    const submit = await discord.submitModal(command, seed.users.alice, { subject: 'Charged twice', description: 'Charged twice for one order.', 'q:order': 'A-1' });
+    await threads.held;
+    try {
+      const callback = await submit.response(5000);
+      const after = Date.now() - sent;
+      expect(callback.type).toBe(5);
+      expect(after).toBeGreaterThanOrEqual(1000);
+      expect(after).toBeLessThan(3000);
+    } finally {
+      threads.release();
+    }
+    expect(await answerOf(submit)).toContain('Your ticket CS-0001 is open');
+    expect(discord.callsTo('POST', new RegExp(`/interactions/${submit.id}/`))).toHaveLength(1);
+    expect(discord.callsTo('PATCH', new RegExp(`/webhooks/\\d+/${submit.token}/`))).toHaveLength(1);
   });
 });

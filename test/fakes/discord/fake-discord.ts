@@ -55,6 +55,9 @@ export interface RecordedCall {
   status: number;
   response?: unknown;
   at: number;
+  /** `performance.now()` when the fake had read the request, and when it answered it (for the bench). */
+  readAt?: number;
+  answeredAt?: number;
   /** Answered by an injected fault. */
   fault?: boolean;
 }
@@ -1196,9 +1199,11 @@ export class FakeDiscord {
       query: Object.fromEntries(url.searchParams),
       status: 0,
       at: Date.now(),
+      readAt: performance.now(),
     };
     const respond = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
+      call.answeredAt = performance.now();
       if (body !== undefined) call.response = body;
       this.record(call);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
