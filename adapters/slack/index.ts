@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareA
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext } from '../../src/app.js';
-import { isRefusal, refuse, suggestArticles } from '../../src/core/index.js';
+import { isRefusal, refuse, suggestArticles, type OpenedTicket } from '../../src/core/index.js';
 import type { Catalog } from '../../src/i18n/index.js';
 import { referenceId } from '../../src/logger.js';
 import type { PlatformAdapter } from '../../src/platform-adapter.js';
@@ -16,6 +16,9 @@ import { TicketUpdates } from './ticket-updates.js';
 type Say = (text: string) => Promise<unknown>;
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+/** Slack wants a form answered within 3 s of sending it; half of that leaves room for the network and a busy loop. */
+const ANSWER_WITHIN_MS = 1500;
 
 export interface SlackAdapter extends PlatformAdapter {
   desk: SlackDesk;
@@ -58,6 +61,14 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     });
     inFlight.add(run);
     await run.finally(() => inFlight.delete(run));
+  };
+  /** Work a stop waits for, that no listener awaits yet. */
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    work.then(
+      () => inFlight.delete(work),
+      () => inFlight.delete(work),
+    );
   };
 
   app.command('/ticket', async ({ ack, body, respond }) => {
@@ -150,20 +161,33 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     const userId = body.user.id;
     const submitted = view as unknown as SubmittedView;
     let read: ReturnType<SlackTicketForm['read']>;
+    // The ticket being opened, when it is opened before the answer to Slack.
+    let opening: Promise<OpenedTicket> | null = null;
     try {
       read = form.read(submitted);
       const requester = await sd.actor(userId);
-      const { opened, form: clean } = await sd.service.precheckOpen({ platform: 'slack', workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey });
-      if (opened) {
-        await ack();
-        return;
-      }
+      const request = { platform: 'slack' as const, workspaceId: teamId, requester, form: read.form, sourceKey: read.sourceKey };
       const desk = sd.deskForTeam(teamId);
-      const articles = suggestArticles(desk, clean.category.key, clean.subject, clean.description);
-      if (articles.length > 0) {
-        const t = await sd.words(userId, desk);
-        await ack({ response_action: 'update', view: form.suggestionsView(t, articles, form.hold(read, teamId, userId)) as never });
-        return;
+      const checked = sd.service.checkForm(request);
+      const articles = suggestArticles(desk, checked.category.key, checked.subject, checked.description);
+      if (read.files.length === 0 && articles.length === 0) {
+        // Nothing to download or suggest: the ticket is opened before Slack is answered (one write, where a read
+        // first and the write after were two), so a refusal still shows in the form. An opening that takes longer
+        // than Slack waits is answered when that time is up, and goes on after.
+        opening = form.store(teamId, userId, read);
+        track(opening);
+        await Promise.race([opening, new Promise((done) => setTimeout(done, ANSWER_WITHIN_MS).unref())]);
+      } else {
+        const { opened } = await sd.service.precheckOpen(request);
+        if (opened) {
+          await ack();
+          return;
+        }
+        if (articles.length > 0) {
+          const t = await sd.words(userId, desk);
+          await ack({ response_action: 'update', view: form.suggestionsView(t, articles, form.hold(read, teamId, userId)) as never });
+          return;
+        }
       }
     } catch (error) {
       if (!isRefusal(error)) {
@@ -180,7 +204,8 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
     }
     await ack();
     await guarded(userId, teamId, (text) => dmUser(userId, text), async () => {
-      await form.submit(teamId, userId, read);
+      if (opening) await form.setUpOpened(await opening, userId);
+      else await form.submit(teamId, userId, read);
     });
   });
 

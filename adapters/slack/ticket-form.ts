@@ -147,11 +147,21 @@ export class SlackTicketForm {
    * If Slack refuses a step, the ticket is closed as not set up and the requester is told, with a reference.
    */
   async submit(teamId: string, userId: string, read: ReturnType<SlackTicketForm['read']>): Promise<OpenedTicket | null> {
+    return this.setUpOpened(await this.store(teamId, userId, read), userId);
+  }
+
+  /** The first half of {@link submit}: the files stored and the ticket opened (or the one this form opened before). */
+  async store(teamId: string, userId: string, read: ReturnType<SlackTicketForm['read']>): Promise<OpenedTicket> {
     const desk = this.sd.deskForTeam(teamId);
     const requester = await this.sd.actor(userId);
     const files = await this.sd.storeFiles(read.files, { maxBytes: desk.limits.maxAttachmentBytes, refuseTooLarge: true, checkContent: desk.limits });
-    const opened = await this.sd.service.openTicket({ platform: 'slack', workspaceId: teamId, requester, form: read.form, files, sourceKey: read.sourceKey });
+    return this.sd.service.openTicket({ platform: 'slack', workspaceId: teamId, requester, form: read.form, files, sourceKey: read.sourceKey });
+  }
+
+  /** The second half of {@link submit}: the spaces of a ticket just opened. */
+  async setUpOpened(opened: OpenedTicket, userId: string): Promise<OpenedTicket | null> {
     if (!opened.created) return opened;
+    const { desk } = opened;
     try {
       // Under the ticket's queue: a message written in a new thread waits until the opening is recorded.
       return { ...opened, ticket: await this.sd.queue.run(`ticket:${opened.ticket.id}`, () => this.setUp(opened)) };

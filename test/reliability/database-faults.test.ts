@@ -67,6 +67,36 @@ describe('sqlite busy', () => {
   }, 30_000);
 });
 
+describe('sqlite busy, on Slack', () => {
+  it('GIVEN another program holding the write lock for longer than Slack waits WHEN a member sends the ticket form THEN Slack is answered in time, and the ticket opens once the lock goes', async () => {
+    const w = await SlackWorld.start();
+    cleanups.push(() => w.stop());
+    const { slack, ids } = w;
+    const user = ids.users.alice;
+    const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
+    await slack.waitForCall((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
+    const other = openSqlite(join(w.dir, 'support.sqlite'));
+    cleanups.push(() => other.close());
+    await other.exec('BEGIN IMMEDIATE; UPDATE tickets SET subject = subject WHERE 0;');
+    const sent = Date.now();
+    const submitted = await slack
+      .submitView({ user, values: { subject: { subject: 'Sent while the database is busy' }, description: { description: 'The app crashes.' }, q_steps: { answer: 'Tap Pay' } } })
+      .finally(() => setTimeout(() => void other.exec('COMMIT;'), 500));
+    const answeredIn = Date.now() - sent;
+    // The form closes (an empty answer), after the bot waited for its write as long as Slack lets it.
+    expect(submitted.ackBody ?? null).toBeNull();
+    expect(answeredIn).toBeGreaterThanOrEqual(1000);
+    expect(answeredIn).toBeLessThan(3000);
+    await waitFor(async () => {
+      const [ticket] = await w.service.list('slack', slack.teamId, { id: user, name: 'requester' }, { status: 'all', text: 'Sent while the database is busy', limit: 1 });
+      if (!ticket?.requesterThreadId) throw new Error('not opened yet');
+    });
+    await w.settle();
+    expect(slack.messagesIn(ids.channels.staff).filter((m) => String(m.text).includes('Sent while the database is busy'))).toHaveLength(1);
+    expect(w.logs.lines.some((l) => l.level >= 50)).toBe(false);
+  }, 30_000);
+});
+
 describe.skipIf(!POSTGRES_URL)('PostgreSQL connections dropped', () => {
   it('GIVEN an opening waiting on a lock WHEN its connection is terminated THEN the whole opening runs again: one ticket, one thread, the next number', async () => {
     const database = await postgresDatabase();
