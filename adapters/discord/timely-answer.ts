@@ -32,7 +32,7 @@ export class TimelyAnswer {
   }
 
   /** Defers now (once), unless the interaction was answered already. */
-  defer(): Promise<unknown> {
+  private defer(): Promise<unknown> {
     this.stopTimer();
     if (!this.deferring && !this.interaction.deferred && !this.interaction.replied) {
       this.deferring = this.interaction.isButton() ? this.interaction.deferUpdate() : this.interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -176,7 +176,7 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
         // than Slack waits is answered when that time is up, and goes on after.
         opening = form.store(teamId, userId, read);
         track(opening);
-        await Promise.race([opening, new Promise((done) => setTimeout(done, ANSWER_WITHIN_MS).unref())]);
+        await settledWithin(opening, ANSWER_WITHIN_MS);
       } else {
         const { opened } = await sd.service.precheckOpen(request);
         if (opened) {
@@ -348,6 +348,16 @@ export function createSlackAdapter(context: AdapterContext): SlackAdapter {
       sd.fetch.close();
     },
   };
+}
+
+/** Waits for `work` for at most `ms` (a failure within that time is thrown). */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((done) => (timer = setTimeout(done, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function ticketIdOf(value: unknown): number {
