@@ -57,6 +57,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** sqlite: how often the background WAL checkpoint runs (default 250 ms). */
   checkpointEveryMs?: number;
+  /** sqlite: how often the query planner's statistics are brought up to date (default hourly; see SqliteCheckpoints). */
+  optimizeEveryMs?: number;
   /** Told of a background failure that retries on its own (a WAL checkpoint); the default ignores it. */
   onBackgroundError?: (error: unknown) => void;
 }
@@ -115,7 +117,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     }
     const checkpoints =
       target.dialect === 'sqlite' && target.path !== ':memory:'
-        ? await SqliteCheckpoints.start(quietSqlite, target.path, { everyMs: options.checkpointEveryMs ?? 250, onError: options.onBackgroundError ?? (() => undefined) })
+        ? await SqliteCheckpoints.start(quietSqlite, target.path, { everyMs: options.checkpointEveryMs ?? 250, optimizeEveryMs: options.optimizeEveryMs ?? 3_600_000, onError: options.onBackgroundError ?? (() => undefined) })
         : null;
     const store = new TypeormTicketStore(dataSource, target.dialect, entities, reader);
     return {

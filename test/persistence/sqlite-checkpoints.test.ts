@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/persistence/database.js';
 
 // sqlite's WAL is copied back into the database file by a connection of its own (src/persistence/sqlite-checkpoints.ts),
@@ -98,4 +98,35 @@ it('has no checkpoint connection for a database in memory, and closes cleanly', 
   await onDisk.close();
   // Closing the last connection checkpointed and removed the log: every row is in the database file.
   expect(() => statSync(`${file}-wal`)).toThrow();
+});
+
+/** The query planner's statistics: rows per table and index, as ANALYZE left them. */
+async function statistics(db: Database): Promise<Record<string, string>> {
+  const tables = (await db.dataSource.query("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")) as unknown[];
+  if (tables.length === 0) return {};
+  const rows = (await db.dataSource.query('SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL')) as Array<{ idx: string; stat: string }>;
+  return Object.fromEntries(rows.map((r) => [r.idx, r.stat.split(' ')[0]!]));
+}
+
+/** `count` tickets of one desk, numbered from `from + 1`, written in one statement. */
+async function tickets(db: Database, count: number, from = 0): Promise<void> {
+  await db.dataSource.query(
+    `INSERT INTO tickets (desk_id, number, platform, workspace_id, category_key, subject, description, answers, priority, status, requester_id, requester_name, created_at, updated_at, last_activity_at)
+     WITH RECURSIVE n(i) AS (SELECT ${from + 1} UNION ALL SELECT i + 1 FROM n WHERE i < ${from + count})
+     SELECT 'desk', i, 'discord', 'guild', 'billing', 'Subject ' || i, 'Description', '[]', 'normal', 'open', 'member-' || (i % 40), 'Member', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' FROM n`,
+  );
+}
+
+it("keeps the query planner's statistics: gathered when the database opens, brought up to date as the tables grow", async () => {
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: hour, optimizeEveryMs: hour });
+  await tickets(database, 2_000);
+  await database.close();
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: hour, optimizeEveryMs: 100 });
+  const opened = await statistics(database);
+  const indexes = Object.keys(opened).filter((name) => opened[name] === '2000');
+  expect(indexes.length).toBeGreaterThan(0);
+  // Ten times as many: the next round (every 100 ms here) analyses the table again.
+  await tickets(database, 20_000, 2_000);
+  const index = indexes[0]!;
+  await vi.waitFor(async () => expect((await statistics(database!))[index]).toBe('22000'), { timeout: 5000, interval: 50 });
 });
