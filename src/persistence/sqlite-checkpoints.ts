@@ -44,8 +44,6 @@ export class SqliteCheckpoints {
     });
     const checkpoints = new SqliteCheckpoints(connection, options.onError);
     await checkpoints.exec('PRAGMA synchronous = NORMAL');
-    // ANALYZE writes: it waits a moment for the writer's lock (PASSIVE checkpoints never wait, whatever this says).
-    await checkpoints.exec('PRAGMA busy_timeout = 1000');
     await checkpoints.exec(`PRAGMA analysis_limit = ${SqliteCheckpoints.analysisLimit}`);
     // A database busy at start is no reason not to start: the statistics wait for the next round.
     await checkpoints.optimize().catch(options.onError);
@@ -75,7 +73,11 @@ export class SqliteCheckpoints {
     return run;
   }
 
-  /** Gathers the query planner's statistics where they are missing or stale (see the class). */
+  /**
+   * Gathers the query planner's statistics where they are missing or stale (see the class). ANALYZE writes: it
+   * waits for the writer's lock as long as node-sqlite3's busy timeout, 1 s by default (the PASSIVE checkpoints
+   * on this connection never wait).
+   */
   async optimize(): Promise<void> {
     if (!this.closed) await this.exec('PRAGMA optimize = 0x10002');
   }

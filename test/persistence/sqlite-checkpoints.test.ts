@@ -130,3 +130,20 @@ it("keeps the query planner's statistics: gathered when the database opens, brou
   const index = indexes[0]!;
   await vi.waitFor(async () => expect((await statistics(database!))[index]).toBe('22000'), { timeout: 5000, interval: 50 });
 });
+
+it('gathers the statistics once the writer lets go of the lock, when another connection held it', async () => {
+  database = await openDatabase(`sqlite:${file}`, { checkpointEveryMs: hour, optimizeEveryMs: hour });
+  await tickets(database, 2_000);
+  const other = new sqlite3.Database(file);
+  const exec = (sql: string) => new Promise<void>((resolve, reject) => other.exec(sql, (error) => (error ? reject(error) : resolve())));
+  try {
+    await exec('BEGIN IMMEDIATE; UPDATE tickets SET subject = subject WHERE 0;');
+    const optimizing = database.checkpoints!.optimize();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await exec('COMMIT;');
+    await optimizing;
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  }
+  expect(Object.values(await statistics(database))).toContain('2000');
+});
