@@ -83,4 +83,25 @@ describe('answering the ticket form on Discord', () => {
     expect(discord.callsTo('POST', new RegExp(`/interactions/${submit.id}/`))).toHaveLength(1);
     expect(discord.callsTo('PATCH', new RegExp(`/webhooks/\\d+/${submit.token}/`))).toHaveLength(1);
   });
+
+  it('GIVEN an opening that fails after its answer was deferred WHEN Discord refuses the thread THEN the deferred answer says why, and the ticket is closed', async () => {
+    world = await DiscordWorld.start();
+    const { discord, seed } = world;
+    const path = new RegExp(`/channels/${seed.channels.billing}/threads$`);
+    const threads = discord.holdRequests({ method: 'POST', path });
+    discord.injectFault({ method: 'POST', path, status: 403, code: 50013, message: 'Missing Permissions' });
+    const command = discord.slashCommand({ channelId: seed.channels.general, user: seed.users.alice, name: 'ticket', options: { category: 'billing' } });
+    const submit = await discord.submitModal(command, seed.users.alice, { subject: 'Refused thread', description: 'Discord refuses the thread.', 'q:order': 'A-2' });
+    await threads.held;
+    try {
+      expect((await submit.response(5000)).type).toBe(5);
+    } finally {
+      threads.release();
+    }
+    expect(await answerOf(submit)).toMatch(/^I can't do that here: I am missing the "[^"]+" permission in this channel/);
+    expect(discord.callsTo('POST', new RegExp(`/interactions/${submit.id}/`))).toHaveLength(1);
+    await world.settle();
+    const [ticket] = await world.database.dataSource.query('SELECT status FROM tickets');
+    expect(ticket).toEqual({ status: 'closed' });
+  });
 });
