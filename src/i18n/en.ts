@@ -77,7 +77,9 @@ export const en = {
       case 'unknown_category':
         return `There is no category "${r.categoryKey}" (any more). Pick one from the list.`;
       case 'too_many_open_tickets':
-        return `You already have ${r.open.length} open tickets (${list(r.open)}); the limit is ${r.max}. Please continue in one of them, or close one first.`;
+        return r.open.length === 1
+          ? `You already have an open ticket (${list(r.open)}); the limit is ${r.max}. Please continue in it, or close it first.`
+          : `You already have ${r.open.length} open tickets (${list(r.open)}); the limit is ${r.max}. Please continue in one of them, or close one first.`;
       case 'cooldown':
         return `You opened a ticket a moment ago. Please wait ${r.retryAfterSeconds} seconds before opening another.`;
       case 'duplicate_ticket':

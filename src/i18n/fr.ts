@@ -68,7 +68,9 @@ export const fr: Catalog = {
       case 'unknown_category':
         return `La catégorie « ${r.categoryKey} » n'existe pas (ou plus). Choisissez-en une dans la liste.`;
       case 'too_many_open_tickets':
-        return `Vous avez déjà ${r.open.length} tickets ouverts (${list(r.open)}) ; la limite est de ${r.max}. Continuez dans l'un d'eux, ou fermez-en un d'abord.`;
+        return r.open.length === 1
+          ? `Vous avez déjà un ticket ouvert (${list(r.open)}) ; la limite est de ${r.max}. Continuez dans celui-ci, ou fermez-le d'abord.`
+          : `Vous avez déjà ${r.open.length} tickets ouverts (${list(r.open)}) ; la limite est de ${r.max}. Continuez dans l'un d'eux, ou fermez-en un d'abord.`;
       case 'cooldown':
         return `Vous venez d'ouvrir un ticket. Merci d'attendre ${r.retryAfterSeconds} secondes avant d'en ouvrir un autre.`;
       case 'duplicate_ticket':
