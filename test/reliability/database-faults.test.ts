@@ -97,6 +97,36 @@ describe('sqlite busy, on Slack', () => {
   }, 30_000);
 });
 
+describe('sqlite busy, on Slack, for a member at their limit', () => {
+  it('GIVEN the write lock held past Slack\'s wait WHEN a member at their limit sends the form THEN Slack is answered in time, and the refusal comes by DM once the lock goes', async () => {
+    const w = await SlackWorld.start({ limits: { maxOpenPerUser: 1 } });
+    cleanups.push(() => w.stop());
+    const { slack, ids } = w;
+    const user = ids.users.alice;
+    await openSlackTicket(w, { subject: 'The one ticket allowed' });
+    const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
+    await slack.waitForCall((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
+    const other = openSqlite(join(w.dir, 'support.sqlite'));
+    cleanups.push(() => other.close());
+    await other.exec('BEGIN IMMEDIATE; UPDATE tickets SET subject = subject WHERE 0;');
+    const sent = Date.now();
+    const submitted = await slack
+      .submitView({ user, values: { subject: { subject: 'One too many' }, description: { description: 'A second ticket.' }, q_steps: { answer: 'Tap Pay' } } })
+      .finally(() => setTimeout(() => void other.exec('COMMIT;'), 500));
+    const answeredIn = Date.now() - sent;
+    expect(submitted.ackBody ?? null).toBeNull();
+    expect(answeredIn).toBeLessThan(3000);
+    const refusal = /^You already have an open ticket \(CS-0001\); the limit is 1\. Please continue in it, or close it first\.$/;
+    await waitFor(async () => {
+      if (!slack.messagesIn(slack.dmChannelOf(user)).some((m) => refusal.test(String(m.text)))) throw new Error('no refusal yet');
+    });
+    await w.settle();
+    const [{ n }] = await w.database.dataSource.query('SELECT COUNT(*) AS n FROM tickets');
+    expect(n).toBe(1);
+    expect(slack.messagesIn(ids.channels.staff).filter((m) => String(m.text).includes('One too many'))).toHaveLength(0);
+  }, 30_000);
+});
+
 describe.skipIf(!POSTGRES_URL)('PostgreSQL connections dropped', () => {
   it('GIVEN an opening waiting on a lock WHEN its connection is terminated THEN the whole opening runs again: one ticket, one thread, the next number', async () => {
     const database = await postgresDatabase();
