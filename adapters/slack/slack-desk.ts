@@ -13,6 +13,7 @@ import { withRetries } from '../../src/util/retry.js';
 import { PromiseCache } from '../../src/util/promise-cache.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { guardRequests } from './request-gate.js';
 import { keptAliveFetch } from './web-fetch.js';
 
 /** A file as Slack describes it in events and file inputs. */
@@ -42,8 +43,6 @@ const USER_GROUP_TTL_MS = 5 * 60_000;
 const POSTED_MEMORY = 20_000;
 /** How long a Slack request may go unanswered by every listener before the bot refuses it (Slack waits 3 s). */
 const UNHANDLED_REQUEST_MS = 2500;
-/** How far a signed request's timestamp may be from the bot's clock, either way (Bolt refuses older ones itself). */
-const REQUEST_TIMESTAMP_WINDOW_S = 5 * 60;
 
 /** Slack answered `ok: false` (channel_not_found, is_archived, …): a refusal that trying again will not change. */
 export function isSlackRefusal(error: unknown): boolean {
@@ -57,28 +56,6 @@ const POST_TRIES = 12;
 function isPassingFailure(error: unknown): boolean {
   const { code, statusCode } = error as { code?: string; statusCode?: number };
   return (code === webApi.ErrorCode.HTTPError && (statusCode ?? 0) >= 500) || code === webApi.ErrorCode.RequestError;
-}
-
-/**
- * Bolt refuses a signed request whose timestamp is more than 5 minutes old, and takes one from any time ahead.
- * A request signed for a later time could then be replayed until that time: events are handled once per
- * delivery (their ids are stored), but a button or a command acts again at each replay. This refuses it as Bolt
- * refuses a stale one, with a 401 before its body is read, so a captured request lives 5 minutes either way.
- * Requests without the header go on to Bolt, which refuses an unsigned one itself.
- */
-function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger): void {
-  const handle = receiver.requestListener;
-  receiver.requestListener = (request, response) => {
-    const header = request.headers['x-slack-request-timestamp'];
-    const timestamp = typeof header === 'string' ? Number(header) : Number.NaN;
-    if (timestamp > Date.now() / 1000 + REQUEST_TIMESTAMP_WINDOW_S) {
-      logger.warn({ timestamp }, 'a Slack request signed for a time more than 5 minutes ahead was refused');
-      response.writeHead(401);
-      response.end();
-      return;
-    }
-    handle(request, response);
-  };
 }
 
 /** Bolt's logger, writing to the bot's pino logger. */
@@ -147,6 +124,8 @@ export class SlackDesk {
     } else {
       const receiver = new HTTPReceiver({
         signingSecret: settings.signingSecret!,
+        // Every request is checked before Bolt sees it (see guardRequests), Bolt's own check would be a second one.
+        signatureVerification: false,
         logger,
         // A request no listener answers (a payload Bolt cannot type, say) gets a 400 before Slack's 3 seconds
         // run out, rather than a 404 after them; listeners answer far sooner than this.
@@ -159,7 +138,7 @@ export class SlackDesk {
           }
         },
       });
-      refuseFutureTimestamps(receiver, context.logger);
+      guardRequests(receiver, { signingSecret: settings.signingSecret!, logger: context.logger, self: () => ({ botId: this.botId, botUserId: this.botUserId }) });
       this.app = new App({ token: settings.botToken, receiver, clientOptions, logger, convoStore: false });
     }
   }

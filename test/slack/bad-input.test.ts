@@ -179,6 +179,49 @@ describe('Slack requests that are not from Slack', () => {
     await waitFor(() => expect(callsTo(world, 'views.open')).toHaveLength(viewsBefore + 1));
   });
 
+  it("GIVEN Slack's ssl_check probe, unsigned, with a slash command smuggled beside it WHEN posted THEN it is answered 200 and the command does nothing", async () => {
+    const { slack, ids } = world;
+    const command = slack.commandRequestBody({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: '' });
+    const viewsBefore = callsTo(world, 'views.open').length;
+    const probe = await slack.sendRaw({ body: `ssl_check=1&${command}`, signature: 'none' });
+    expect(probe.status).toBe(200);
+    expect(probe.rawBody).toBe('');
+    // The same command, unsigned and without the probe, is refused as any unsigned request.
+    expect((await slack.sendRaw({ body: command, signature: 'none' })).status).toBe(401);
+    await world.settle();
+    expect(callsTo(world, 'views.open')).toHaveLength(viewsBefore);
+  });
+
+  it('GIVEN a signed request with a body over 4 MB WHEN posted THEN it is refused with 413, and the next request is served', async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Huge request' });
+    const event = { type: 'message', channel: opened.dm.channel, channel_type: 'im', user: ids.users.alice, text: 'x'.repeat(4 * 1024 * 1024 + 1), ts: '1700000001.000100', thread_ts: opened.dm.ts };
+    const huge = await slack.sendRaw({ body: slack.eventEnvelope(event) });
+    expect(huge.status).toBe(413);
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: 'After the huge one' });
+    await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === 'After the huge one')).toHaveLength(1));
+    const bodies = (await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).messages.map((m) => m.body);
+    expect(bodies).toContain('After the huge one');
+    expect(bodies.some((b) => b.length > 4000)).toBe(false);
+  });
+
+  it("GIVEN the bot's own copy coming back (a bot_message with its bot id) WHEN signed THEN it is acknowledged and neither stored nor mirrored; forged, it is refused; a member quoting the bot's ids is mirrored", async () => {
+    const { slack, ids } = world;
+    const opened = await openSlackTicket(world, { subject: 'Own copies' });
+    const own = (text: string, ts: string) => ({ type: 'message', subtype: 'bot_message', channel: opened.dm.channel, channel_type: 'im', bot_id: slack.botId, username: 'Agnes', text, ts, thread_ts: opened.dm.ts });
+    const signed = await slack.sendRaw({ body: slack.eventEnvelope(own('A copy the bot posted', '1700000002.000100')) });
+    const forged = await slack.sendRaw({ body: slack.eventEnvelope(own('A forged copy', '1700000002.000200')), signature: 'forged' });
+    expect([signed.status, forged.status]).toEqual([200, 401]);
+    const quoting = `"bot_id":"${slack.botId}" and "user":"${slack.botUserId}"`;
+    await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: quoting });
+    await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === quoting)).toHaveLength(1));
+    await world.settle();
+    const bodies = (await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).messages.map((m) => m.body);
+    expect(bodies).toContain(quoting);
+    expect(bodies.filter((b) => /copy/.test(b))).toEqual([]);
+    expect(callsTo(world, 'chat.postMessage', (a) => /copy/.test(String(a.text)))).toEqual([]);
+  });
+
   it('GIVEN an event delivered again by Slack WHEN the retry arrives THEN the message is mirrored once', async () => {
     const { slack, ids } = world;
     const opened = await openSlackTicket(world, { subject: 'Retried delivery' });
