@@ -64,9 +64,9 @@ export function guardRequests(receiver: HTTPReceiver, options: { signingSecret: 
 type Verdict = 'pass' | 'own' | 'ssl_check' | 'unsigned' | 'stale' | 'future' | 'forged';
 
 function check(request: IncomingMessage, raw: Buffer, signingSecret: string, self: SlackSelf): Verdict {
-  const text = raw.toString();
+  // The body stays bytes (Bolt makes it text once again for itself): signed, searched and parsed as bytes.
   const contentType = request.headers['content-type'];
-  if (contentType === 'application/x-www-form-urlencoded' && text.includes('ssl_check=') && parseQuery(text).ssl_check === '1') return 'ssl_check';
+  if (contentType === 'application/x-www-form-urlencoded' && raw.includes('ssl_check=') && parseQuery(raw.toString()).ssl_check === '1') return 'ssl_check';
   const timestampHeader = request.headers['x-slack-request-timestamp'];
   const signature = request.headers['x-slack-signature'];
   if (typeof timestampHeader !== 'string' || typeof signature !== 'string' || !/^\d+$/.test(timestampHeader)) return 'unsigned';
@@ -74,23 +74,23 @@ function check(request: IncomingMessage, raw: Buffer, signingSecret: string, sel
   const now = Date.now() / 1000;
   if (timestamp < Math.floor(now) - REQUEST_TIMESTAMP_WINDOW_S) return 'stale';
   if (timestamp > now + REQUEST_TIMESTAMP_WINDOW_S) return 'future';
-  const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${timestampHeader}:${text}`).digest('hex')}`);
+  const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${timestampHeader}:`).update(raw).digest('hex')}`);
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
-  return isOwnMessage(text, self) ? 'own' : 'pass';
+  return isOwnMessage(raw, self) ? 'own' : 'pass';
 }
 
 /**
  * The bot's own message coming back, by Bolt's `ignoreSelf` rule: a `bot_message` with the bot's id, or any event
  * but a membership change by the bot's user. The body is parsed only when it names the bot that way.
  */
-function isOwnMessage(text: string, self: SlackSelf): boolean {
-  const byBot = self.botId !== '' && text.includes(`"bot_id":"${self.botId}"`);
-  const byUser = self.botUserId !== '' && text.includes(`"user":"${self.botUserId}"`);
+function isOwnMessage(raw: Buffer, self: SlackSelf): boolean {
+  const byBot = self.botId !== '' && raw.includes(`"bot_id":"${self.botId}"`);
+  const byUser = self.botUserId !== '' && raw.includes(`"user":"${self.botUserId}"`);
   if (!byBot && !byUser) return false;
   let body: { type?: unknown; event?: { type?: unknown; subtype?: unknown; bot_id?: unknown; user?: unknown } };
   try {
-    body = JSON.parse(text) as typeof body;
+    body = JSON.parse(raw.toString()) as typeof body;
   } catch {
     return false;
   }

@@ -14,7 +14,7 @@ import { PromiseCache } from '../../src/util/promise-cache.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
 import { guardRequests } from './request-gate.js';
-import { keptAliveFetch } from './web-fetch.js';
+import { keptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 
 /** A file as Slack describes it in events and file inputs. */
 export interface SlackFile {
@@ -64,7 +64,10 @@ function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ platform: 'slack', source: 'bolt' });
   const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
-    debug: (...m) => child.debug(text(m)),
+    // The WebClient sends a few debug lines per call, built whether debug is on or not: joined only when it is.
+    debug: (...m) => {
+      if (child.isLevelEnabled('debug')) child.debug(text(m));
+    },
     info: (...m) => child.info(text(m)),
     warn: (...m) => child.warn(text(m)),
     error: (...m) => child.error(text(m)),
