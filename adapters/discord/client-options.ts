@@ -1,4 +1,5 @@
-import { disableValidators, GatewayIntentBits, Options, Partials, PermissionFlagsBits, type ClientOptions } from 'discord.js';
+import { disableValidators, GatewayIntentBits, Options, Partials, PermissionFlagsBits, type ClientOptions, type ResponseLike } from 'discord.js';
+import type { KeptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 
 /**
  * The gateway intents the bot needs: guilds (channels, threads, roles), guild messages (ticket threads),
@@ -29,7 +30,7 @@ export const REQUIRED_PERMISSION_BITS = Object.values(REQUIRED_PERMISSIONS).redu
  * of them is in the database, and edits and deletions of uncached messages arrive as partials): a cache of
  * even 25 messages per thread grows with every open ticket.
  */
-export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 50): ClientOptions {
+export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 50, fetch?: KeptAliveFetch): ClientOptions {
   // The builders check each embed, button and modal as it is built (about 2 ms of CPU per ticket opened);
   // Discord checks every payload anyway, and the tests check the bot's payloads against Discord's API description.
   disableValidators();
@@ -44,7 +45,14 @@ export function discordClientOptions(apiUrl: string | null, requestsPerSecond = 
     enforceNonce: true,
     // Discord's passing server errors (5xx) are tried again up to five times; rate limits are waited out, and
     // the global limit (50 requests a second unless Discord raised it for the bot) is kept to.
-    rest: { retries: 5, globalRequestsPerSecond: requestsPerSecond, ...(apiUrl ? { api: apiUrl } : {}) },
+    rest: {
+      retries: 5,
+      globalRequestsPerSecond: requestsPerSecond,
+      ...(apiUrl ? { api: apiUrl } : {}),
+      // REST calls through node's http, connections kept alive (see keptAliveFetch); discord.js follows no redirect,
+      // and reads of an answer only its status, headers by name and body, which is what the answer gives.
+      ...(fetch ? { makeRequest: (url, init) => fetch(url, { ...(init as Parameters<KeptAliveFetch>[1]), redirect: 'manual' }) as unknown as Promise<ResponseLike> } : {}),
+    },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,

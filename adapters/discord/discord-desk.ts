@@ -37,6 +37,7 @@ import { referenceId } from '../../src/logger.js';
 import { downloadBytes, FileTooLargeError } from '../../src/util/download.js';
 import { guessContentType } from '../../src/util/content-type.js';
 import { KeyedQueue } from '../../src/util/keyed-queue.js';
+import { keptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 import { PromiseCache } from '../../src/util/promise-cache.js';
 import { settleAll } from '../../src/util/settle-all.js';
 import { statusesToTakeOff, type ShownStatus } from '../../src/util/status-display.js';
@@ -105,12 +106,14 @@ export class DiscordDesk {
   private readonly threadCreateErrors = new Set<string>();
   /** A member's DM channel with the bot, by their user id: one question to Discord per member for hours. */
   private readonly dmChannels = new PromiseCache<string>(DM_CHANNEL_TTL_MS);
+  /** Every REST call goes through it; the adapter's stop ends its connections. */
+  readonly fetch = keptAliveFetch();
 
   constructor(
     readonly context: AdapterContext,
     readonly settings: DiscordSettings,
   ) {
-    this.client = new Client(discordClientOptions(settings.apiUrl, settings.requestsPerSecond));
+    this.client = new Client(discordClientOptions(settings.apiUrl, settings.requestsPerSecond, this.fetch));
     this.client.rest.on(RESTEvents.Response, (request, response) => {
       const channel = request.method === 'POST' && response.status >= 500 ? /^\/channels\/(\d+)\/threads$/.exec(request.path)?.[1] : undefined;
       const name = (request.data.body as { name?: unknown } | undefined)?.name;

@@ -64,6 +64,7 @@ export function createDiscordAdapter(context: AdapterContext): PlatformAdapter &
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await dd.queue.drain();
       await client.destroy();
+      dd.fetch.close();
     },
   };
 }

@@ -32,6 +32,26 @@ describe('platforms that fail some of the time', () => {
     expect(Object.entries(discord.reactionsOn(opened.threadId, opened.cardId)).filter(([, users]) => users.includes(discord.botUser.id)).map(([e]) => e)).toEqual(['⏳']);
   }, 60_000);
 
+  it("GIVEN Discord answering a route's 429 then a global 429 WHEN an agent answers THEN discord.js waits each out and sends again: the answer reaches the requester once, nothing is logged as a problem", async () => {
+    const w = await DiscordWorld.start();
+    worlds.push(w);
+    const { discord, seed } = w;
+    const opened = await openTicket(w, { subject: 'Rate limited twice' });
+    const mark = w.logs.lines.length;
+    const route = discord.injectFault({ method: 'POST', path: /\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.3, times: 1 });
+    const global = discord.injectFault({ method: 'POST', path: /\/channels\/\d+\/messages$/, status: 429, retryAfter: 0.2, global: true, times: 1 });
+    discord.userMessage({ channelId: opened.threadId, user: seed.users.anna, content: 'Answer after two limits' });
+    await vi.waitFor(() => expect(discord.dmsTo(seed.users.alice).filter((m) => m.embeds[0]?.description === 'Answer after two limits')).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    await w.settle();
+    expect([route.hits, global.hits]).toEqual([1, 1]);
+    // Three tries of the post: each after the wait the answer before it asked for.
+    const tries = discord.callsTo('POST', /\/channels\/\d+\/messages$/).filter((c) => JSON.stringify(c.body ?? '').includes('Answer after two limits'));
+    expect(tries.map((c) => c.status)).toEqual([429, 429, 200]);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(290);
+    expect(tries[2]!.at - tries[1]!.at).toBeGreaterThanOrEqual(190);
+    expect(w.logs.lines.slice(mark).filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
+  }, 30_000);
+
   it('GIVEN Discord failing with 500 after it posted (a lost answer) WHEN the bot posts again THEN nothing shows twice (the nonce makes the retry the same post)', async () => {
     const w = await DiscordWorld.start();
     worlds.push(w);

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { keptAliveFetch, type KeptAliveFetch } from '../../adapters/slack/web-fetch.js';
+import { keptAliveFetch, type KeptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 
-// The fetch the Slack WebClient calls through (adapters/slack/web-fetch.ts), against a real local HTTP server.
+// The fetch the Slack WebClient calls through (src/util/kept-alive-fetch.ts; discord.js's REST calls through it too), against a real local HTTP server.
 // The Slack suites run every Web API call of the bot through it against the fake Slack; these pin the edges.
 interface Seen {
   method: string;
@@ -115,4 +115,34 @@ it('hands a file upload (form data) to the global fetch', async () => {
   expect(response.status).toBe(200);
   expect(seen[0]!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
   expect(seen[0]!.body).toContain('filename="a.bin"');
+});
+
+it("sends discord.js's JSON text and gives what its REST reads: rate limit headers by name (get and has), the body once", async () => {
+  answer = (req, res) => {
+    res.writeHead(req.url === '/api/v10/limited' ? 429 : 201, { 'Content-Type': 'application/json', 'X-RateLimit-Bucket': 'abc', ...(req.url === '/api/v10/limited' ? { 'Retry-After': '0.5', 'X-RateLimit-Global': 'true' } : {}) });
+    res.end(JSON.stringify({ id: '1', name: 'CS-0001' }));
+  };
+  const json = { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bot x' }, redirect: 'manual' } as const;
+  const made = await lean(`${base}/api/v10/channels/1/threads`, { ...json, body: '{"name":"CS-0001"}' });
+  expect(seen[0]).toMatchObject({ method: 'POST', body: '{"name":"CS-0001"}', headers: { 'content-type': 'application/json', authorization: 'Bot x' } });
+  expect([made.status, made.ok, made.headers.get('X-RateLimit-Bucket'), made.headers.has('X-RateLimit-Global'), made.bodyUsed]).toEqual([201, true, 'abc', false, false]);
+  expect(await made.json()).toEqual({ id: '1', name: 'CS-0001' });
+  expect(made.bodyUsed).toBe(true);
+  const limited = await lean(`${base}/api/v10/limited`, { ...json, body: '{}' });
+  expect([limited.status, limited.headers.get('retry-after'), limited.headers.has('x-ratelimit-global')]).toEqual([429, '0.5', true]);
+  // The body as a stream too, for a caller that reads it so.
+  const chunks: Buffer[] = [];
+  for await (const chunk of limited.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  expect(JSON.parse(Buffer.concat(chunks).toString())).toEqual({ id: '1', name: 'CS-0001' });
+});
+
+it('gives a redirect as it came when told to follow none (discord.js), and a GET without a body', async () => {
+  answer = (req, res) => {
+    res.writeHead(req.method === 'GET' ? 301 : 200, { Location: 'http://127.0.0.1:1/elsewhere' });
+    res.end();
+  };
+  const moved = await lean(`${base}/api/v10/gateway/bot`, { method: 'GET', headers: { Authorization: 'Bot x' }, body: null, redirect: 'manual' });
+  expect([moved.status, moved.headers.get('location')]).toEqual([301, 'http://127.0.0.1:1/elsewhere']);
+  expect(seen[0]).toMatchObject({ method: 'GET', body: '' });
+  expect(seen[0]!.headers['content-length']).toBeUndefined();
 });
