@@ -13,6 +13,7 @@ import { withRetries } from '../../src/util/retry.js';
 import { PromiseCache } from '../../src/util/promise-cache.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { postMessageThrough } from './post-message.js';
 import { guardRequests } from './request-gate.js';
 import { keptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 
@@ -98,6 +99,8 @@ export class SlackDesk {
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
+  /** chat.postMessage without a WebClient around it (see postMessageThrough); it tries nothing again by itself either. */
+  private readonly postMessage: ReturnType<typeof postMessageThrough>;
   /** The user groups the configuration names, and their members as last read. */
   private userGroupIds: string[] | null = null;
   private readonly userGroups = new PromiseCache<ReadonlySet<string>>(USER_GROUP_TTL_MS, () => this.context.clock.now().getTime());
@@ -117,9 +120,10 @@ export class SlackDesk {
       retryConfig: { retries: 10, factor: 2, minTimeout: 100, maxTimeout: 10_000, randomize: true },
     };
     const logger = boltLogger(context.logger);
-    // Posts go through a client of their own that tries nothing again by itself: a post answered with a server
-    // error may have been made, and only `post` knows to look before it posts again (see there).
+    // Posts and file shares go through clients of their own that try nothing again by themselves: a post answered
+    // with a server error may have been made, and only `post` (or `shareFiles`) knows to look before it tries again.
     this.poster = new webApi.WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger });
+    this.postMessage = postMessageThrough(this.fetch, { apiUrl: settings.apiUrl ?? 'https://slack.com/api/', token: settings.botToken, logger: context.logger });
     // convoStore: Bolt's conversation-state store, unused here, would run on every event and keep state per conversation.
     if (settings.appToken) {
       this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
@@ -385,7 +389,7 @@ export class SlackDesk {
     // Slack's clock, a little before the first try: posts made since then may be this one.
     const since = (Date.now() - 5_000) / 1000;
     const posted = await this.makeOnce(
-      () => this.poster.chat.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) })),
+      () => this.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) })),
       async () => {
         const made = await this.ownPostSince(channel, threadTs, since, body.text, body.username);
         return made ? { channel, ts: made } : null;
