@@ -27,7 +27,8 @@ export interface SlackSelf {
  * - the signature (`v0=` HMAC-SHA256 of `v0:timestamp:body`) is compared in constant time (401 if it differs);
  * - a verified event that is the bot's own message coming back (a copy it posted in a ticket thread: half the
  *   deliveries of a busy conversation) is acknowledged here, as Bolt's `ignoreSelf` would drop it after parsing,
- *   authorizing and a round of middleware;
+ *   authorizing and a round of middleware; so is an edit or a deletion of one of its messages (each card redrawn
+ *   comes back so), which the conversation handler would drop;
  * - anything else goes to Bolt with its body already read (Bolt uses a request's `rawBody` when it has one).
  */
 export function guardRequests(receiver: HTTPReceiver, options: { signingSecret: string; logger: Logger; self: () => SlackSelf }): void {
@@ -81,14 +82,16 @@ function check(request: IncomingMessage, raw: Buffer, signingSecret: string, sel
 }
 
 /**
- * The bot's own message coming back, by Bolt's `ignoreSelf` rule: a `bot_message` with the bot's id, or any event
- * but a membership change by the bot's user. The body is parsed only when it names the bot that way.
+ * The bot's own message coming back, by Bolt's `ignoreSelf` rule (a `bot_message` with the bot's id, or any event
+ * but a membership change by the bot's user), or an edit or a deletion of one. The body is parsed only when it
+ * names the bot that way.
  */
 function isOwnMessage(raw: Buffer, self: SlackSelf): boolean {
   const byBot = self.botId !== '' && raw.includes(`"bot_id":"${self.botId}"`);
   const byUser = self.botUserId !== '' && raw.includes(`"user":"${self.botUserId}"`);
   if (!byBot && !byUser) return false;
-  let body: { type?: unknown; event?: { type?: unknown; subtype?: unknown; bot_id?: unknown; user?: unknown } };
+  type Posted = { bot_id?: unknown; user?: unknown };
+  let body: { type?: unknown; event?: Posted & { type?: unknown; subtype?: unknown; message?: Posted; previous_message?: Posted } };
   try {
     body = JSON.parse(raw.toString()) as typeof body;
   } catch {
@@ -97,6 +100,12 @@ function isOwnMessage(raw: Buffer, self: SlackSelf): boolean {
   const event = body?.type === 'event_callback' ? body.event : undefined;
   if (!event || typeof event !== 'object') return false;
   if (event.type === 'message' && event.subtype === 'bot_message' && event.bot_id === self.botId) return true;
+  // An edit or a deletion of one of the bot's messages (a card redrawn, say): the conversation handler acts on
+  // neither, and these carry the whole message twice over.
+  const postedByBot = (m: Posted | undefined) =>
+    !!m && typeof m === 'object' && ((self.botId !== '' && m.bot_id === self.botId) || (self.botUserId !== '' && m.user === self.botUserId));
+  if (event.type === 'message' && event.subtype === 'message_changed' && postedByBot(event.message)) return true;
+  if (event.type === 'message' && event.subtype === 'message_deleted' && postedByBot(event.previous_message)) return true;
   return event.user === self.botUserId && event.type !== 'member_joined_channel' && event.type !== 'member_left_channel';
 }
 

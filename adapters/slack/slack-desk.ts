@@ -13,7 +13,7 @@ import { withRetries } from '../../src/util/retry.js';
 import { PromiseCache } from '../../src/util/promise-cache.js';
 import { asJson, requesterCard, staffCard, STATUS_REACTION } from './blocks.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
-import { postMessageThrough } from './post-message.js';
+import { leanWebApi, type LeanWebApi, type WebApiArguments, type WebApiResult } from './lean-web-api.js';
 import { guardRequests } from './request-gate.js';
 import { keptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 
@@ -52,6 +52,8 @@ export function isSlackRefusal(error: unknown): boolean {
 
 /** How many times a post is tried, through rate limits and server errors. */
 const POST_TRIES = 12;
+/** How many rate limits a call waits out before it gives up (as the WebClient's own retries). */
+const RATE_LIMIT_TRIES = 10;
 
 /** Failures worth one more try: Slack's server errors and broken connections, never a refusal (`ok: false`). */
 function isPassingFailure(error: unknown): boolean {
@@ -99,8 +101,8 @@ export class SlackDesk {
   botUserId = '';
   botId = '';
   private readonly poster: webApi.WebClient;
-  /** chat.postMessage without a WebClient around it (see postMessageThrough); it tries nothing again by itself either. */
-  private readonly postMessage: ReturnType<typeof postMessageThrough>;
+  /** The calls every conversation makes, without a WebClient around them (see leanWebApi); they try nothing again by themselves. */
+  private readonly lean: LeanWebApi;
   /** The user groups the configuration names, and their members as last read. */
   private userGroupIds: string[] | null = null;
   private readonly userGroups = new PromiseCache<ReadonlySet<string>>(USER_GROUP_TTL_MS, () => this.context.clock.now().getTime());
@@ -123,7 +125,7 @@ export class SlackDesk {
     // Posts and file shares go through clients of their own that try nothing again by themselves: a post answered
     // with a server error may have been made, and only `post` (or `shareFiles`) knows to look before it tries again.
     this.poster = new webApi.WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger });
-    this.postMessage = postMessageThrough(this.fetch, { apiUrl: settings.apiUrl ?? 'https://slack.com/api/', token: settings.botToken, logger: context.logger });
+    this.lean = leanWebApi(this.fetch, { apiUrl: settings.apiUrl ?? 'https://slack.com/api/', token: settings.botToken, logger: context.logger });
     // convoStore: Bolt's conversation-state store, unused here, would run on every event and keep state per conversation.
     if (settings.appToken) {
       this.socketReceiver = new SocketModeReceiver({ appToken: settings.appToken, logger, installerOptions: { clientOptions } });
@@ -160,6 +162,25 @@ export class SlackDesk {
    */
   call<T>(attempt: () => Promise<T>): Promise<T> {
     return withRetries(attempt, { tries: 6, baseDelayMs: 200, retryable: isPassingFailure });
+  }
+
+  /**
+   * A lean Web API call (see {@link leanWebApi}) tried again as the WebClient tries its own: after a rate limit,
+   * once its Retry-After has passed (up to 10 times), and after a server error or a broken connection (as {@link call}).
+   * For calls that doing twice does not harm (a reaction, a card redrawn); posts go through {@link post}.
+   */
+  private send(method: string, args: WebApiArguments): Promise<WebApiResult> {
+    return this.call(async () => {
+      for (let limited = 1; ; limited++) {
+        try {
+          return await this.lean(method, args);
+        } catch (error) {
+          const { code, retryAfter } = error as { code?: string; retryAfter?: number };
+          if (code !== webApi.ErrorCode.RateLimitedError || limited > RATE_LIMIT_TRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, (retryAfter ?? 1) * 1000 + Math.random() * 100));
+        }
+      }
+    });
   }
 
   get service() {
@@ -389,7 +410,7 @@ export class SlackDesk {
     // Slack's clock, a little before the first try: posts made since then may be this one.
     const since = (Date.now() - 5_000) / 1000;
     const posted = await this.makeOnce(
-      () => this.postMessage(body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) })),
+      () => this.lean('chat.postMessage', body).then((r) => ({ channel: String(r.channel ?? channel), ts: String(r.ts) })),
       async () => {
         const made = await this.ownPostSince(channel, threadTs, since, body.text, body.username);
         return made ? { channel, ts: made } : null;
@@ -448,7 +469,7 @@ export class SlackDesk {
 
   private async reaction(method: 'add' | 'remove', channel: string, ts: string, name: string): Promise<void> {
     try {
-      await this.call(() => this.client.reactions[method]({ channel, timestamp: ts, name }));
+      await this.send(`reactions.${method}`, { channel, timestamp: ts, name });
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code === 'already_reacted' || code === 'no_reaction') return;
@@ -484,18 +505,16 @@ export class SlackDesk {
     const label = this.label(ticket);
     const updates: Array<Promise<unknown>> = [];
     if (ticket.channelId && ticket.threadId) {
-      updates.push(this.call(() => this.client.chat.update({ channel: ticket.channelId!, ts: ticket.threadId!, text: cardText(label, ticket), blocks: asJson(staffCard(this.deskWords(desk), desk, ticket, label)) })));
+      updates.push(this.send('chat.update', { channel: ticket.channelId, ts: ticket.threadId, text: cardText(label, ticket), blocks: asJson(staffCard(this.deskWords(desk), desk, ticket, label)) }));
     }
     if (ticket.requesterChannelId && ticket.requesterThreadId) {
       updates.push(
-        this.call(() =>
-          this.client.chat.update({
-            channel: ticket.requesterChannelId!,
-            ts: ticket.requesterThreadId!,
-            text: cardText(label, ticket),
-            blocks: asJson(requesterCard(this.requesterWords(ticket), desk, ticket, label)),
-          }),
-        ),
+        this.send('chat.update', {
+          channel: ticket.requesterChannelId,
+          ts: ticket.requesterThreadId,
+          text: cardText(label, ticket),
+          blocks: asJson(requesterCard(this.requesterWords(ticket), desk, ticket, label)),
+        }),
       );
     }
     await settleAll(updates);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscordWorld } from '../helpers/discord-world.js';
 import { SlackWorld } from '../helpers/slack-world.js';
 import { openTicket } from '../discord/helpers.js';
-import { openSlackTicket, waitFor } from '../slack/helpers.js';
+import { botReactions, openSlackTicket, waitFor } from '../slack/helpers.js';
 
 const worlds: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
@@ -78,6 +78,32 @@ describe('platforms that fail some of the time', () => {
     const threads = discord.threadsIn(seed.channels.billing).filter((t) => (t as { name: string }).name.includes('Thread made twice'));
     expect(threads.map((t) => t.id)).toEqual([opened.threadId]);
   }, 60_000);
+
+  it('GIVEN Slack rate-limiting (Retry-After 1 s) the first reaction change and the first card redraw WHEN an agent answers THEN each is sent again once the second has passed: the status shows pending, nothing is logged as a problem', async () => {
+    const w = await SlackWorld.start();
+    worlds.push(w);
+    const { slack, ids } = w;
+    const opened = await openSlackTicket(w, { subject: 'Rate-limited status' });
+    const mark = w.logs.lines.length;
+    const since = slack.calls.length;
+    const reactions = slack.injectFault({ method: 'reactions.add', status: 429, retryAfter: 1, times: 1 });
+    const cards = slack.injectFault({ method: 'chat.update', status: 429, retryAfter: 1, times: 1 });
+    await slack.userMessage({ user: ids.users.agnes, channel: opened.staff.channel, thread_ts: opened.staff.ts, text: 'On it' });
+    await waitFor(() => expect(botReactions(w, opened.dm.channel, opened.dm.ts)).toEqual(['hourglass_flowing_sand']), 10_000);
+    await waitFor(() => expect(botReactions(w, opened.staff.channel, opened.staff.ts)).toEqual(['hourglass_flowing_sand']), 10_000);
+    await w.settle();
+    expect([reactions.hits, cards.hits]).toEqual([1, 1]);
+    for (const method of ['reactions.add', 'chat.update']) {
+      const calls = slack.calls.slice(since).filter((c) => c.method === method);
+      // Two roots: three calls, the refused one and, a second later, the same again.
+      expect(calls).toHaveLength(3);
+      const refused = calls.findIndex((c) => c.status === 429);
+      const again = calls.findIndex((c, i) => i > refused && JSON.stringify(c.args) === JSON.stringify(calls[refused]!.args));
+      expect(again).toBeGreaterThan(refused);
+      expect(calls[again]!.at - calls[refused]!.at).toBeGreaterThanOrEqual(990);
+    }
+    expect(w.logs.lines.slice(mark).filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([]);
+  }, 30_000);
 
   it('GIVEN Slack answering 500 and ratelimited to a share of calls WHEN both sides write THEN every message is mirrored once, in order', async () => {
     const w = await SlackWorld.start();

@@ -212,6 +212,14 @@ describe('Slack requests that are not from Slack', () => {
     const signed = await slack.sendRaw({ body: slack.eventEnvelope(own('A copy the bot posted', '1700000002.000100')) });
     const forged = await slack.sendRaw({ body: slack.eventEnvelope(own('A forged copy', '1700000002.000200')), signature: 'forged' });
     expect([signed.status, forged.status]).toEqual([200, 401]);
+    // Its edits and deletions come back too (each card redrawn does): acknowledged, followed nowhere.
+    const callsBefore = slack.calls.length;
+    const copy = { type: 'message', subtype: 'bot_message', bot_id: slack.botId, username: 'Agnes', ts: '1700000002.000100', thread_ts: opened.dm.ts };
+    const edited = await slack.sendRaw({ body: slack.eventEnvelope({ type: 'message', subtype: 'message_changed', hidden: true, channel: opened.dm.channel, channel_type: 'im', ts: '1700000002.000300', message: { ...copy, text: 'A copy the bot edited', edited: { user: slack.botUserId, ts: '1700000002.000300' } }, previous_message: { ...copy, text: 'A copy the bot posted' } }) });
+    const deleted = await slack.sendRaw({ body: slack.eventEnvelope({ type: 'message', subtype: 'message_deleted', hidden: true, channel: opened.dm.channel, channel_type: 'im', ts: '1700000002.000400', deleted_ts: copy.ts, previous_message: { ...copy, text: 'A copy the bot edited' } }) });
+    expect([edited.status, deleted.status]).toEqual([200, 200]);
+    await world.settle();
+    expect(slack.calls.slice(callsBefore).map((c) => c.method)).toEqual([]);
     const quoting = `"bot_id":"${slack.botId}" and "user":"${slack.botUserId}"`;
     await slack.userMessage({ user: ids.users.alice, channel: opened.dm.channel, thread_ts: opened.dm.ts, text: quoting });
     await waitFor(() => expect(callsTo(world, 'chat.postMessage', (a) => a.channel === opened.staff.channel && a.text === quoting)).toHaveLength(1));

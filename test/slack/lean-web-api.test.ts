@@ -2,13 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { postMessageThrough } from '../../adapters/slack/post-message.js';
+import { leanWebApi, type LeanWebApi } from '../../adapters/slack/lean-web-api.js';
 import { createLogger } from '../../src/logger.js';
 import { keptAliveFetch, type KeptAliveFetch } from '../../src/util/kept-alive-fetch.js';
 import { logSink } from '../helpers/discord-world.js';
 
-// chat.postMessage without a WebClient (adapters/slack/post-message.ts), against a real local HTTP server, side by
-// side with @slack/web-api's own WebClient set up as the bot's poster was: the same request, the same errors.
+// Web API calls without a WebClient (adapters/slack/lean-web-api.ts), against a real local HTTP server, side by side
+// with @slack/web-api's own WebClient set up to try nothing again by itself: the same request, the same errors.
 interface Seen {
   url: string;
   headers: http.IncomingHttpHeaders;
@@ -21,8 +21,9 @@ let seen: Seen[];
 let answer: (res: http.ServerResponse) => void;
 let fetch: KeptAliveFetch;
 let logs: ReturnType<typeof logSink>;
-let post: ReturnType<typeof postMessageThrough>;
+let lean: LeanWebApi;
 let client: webApi.WebClient;
+let post: (args: Record<string, string | boolean>) => Promise<unknown>;
 
 beforeEach(async () => {
   seen = [];
@@ -43,7 +44,8 @@ beforeEach(async () => {
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
   fetch = keptAliveFetch();
   logs = logSink();
-  post = postMessageThrough(fetch, { apiUrl, token: 'xoxb-test', logger: createLogger({ level: 'debug', destination: logs.stream }) });
+  lean = leanWebApi(fetch, { apiUrl, token: 'xoxb-test', logger: createLogger({ level: 'debug', destination: logs.stream }) });
+  post = (a) => lean('chat.postMessage', a);
   client = new webApi.WebClient('xoxb-test', { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => webApi.LogLevel.ERROR, setName() {} } });
 });
 
@@ -82,11 +84,22 @@ it("refuses as the WebClient refuses: ok false, a rate limit, a server error, a 
   for (const error of await both()) expect(error).toMatchObject({ code: webApi.ErrorCode.PlatformError, data: { ok: false, error: '<html>gateway</html>' } });
   answer = (res) => res.socket!.destroy();
   for (const error of await both()) expect(error).toMatchObject({ code: webApi.ErrorCode.RequestError });
-  expect(logs.lines.filter((l) => l.msg === 'a post to Slack failed on its way')).toHaveLength(1);
+  expect(logs.lines.filter((l) => l.msg === 'a Slack Web API call failed on its way').map((l) => l.method)).toEqual(['chat.postMessage']);
 });
 
 it('logs the warnings Slack sends with a post', async () => {
   answer = (res) => res.end(JSON.stringify({ ok: true, channel: 'C1', ts: '1.2', response_metadata: { warnings: ['missing_charset'] } }));
   await post(args);
-  expect(logs.lines.filter((l) => l.msg === 'Slack warned about a post').map((l) => l.warning)).toEqual(['missing_charset']);
+  expect(logs.lines.filter((l) => l.msg === 'Slack sent a warning with an answer').map((l) => l.warning)).toEqual(['missing_charset']);
+});
+
+it('calls chat.update and reactions.add as the WebClient calls them', async () => {
+  const update = { channel: 'C1', ts: '1700000000.000100', text: 'CS-0001 · Printer', blocks: JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text: '*Pending* & more' } }]) };
+  await lean('chat.update', update);
+  await client.chat.update(update);
+  await lean('reactions.add', { channel: 'C1', timestamp: '1700000000.000100', name: 'hourglass_flowing_sand' });
+  await client.reactions.add({ channel: 'C1', timestamp: '1700000000.000100', name: 'hourglass_flowing_sand' });
+  expect(seen.map((s) => s.url)).toEqual(['/api/chat.update', '/api/chat.update', '/api/reactions.add', '/api/reactions.add']);
+  expect(Object.fromEntries(new URLSearchParams(seen[0]!.body))).toEqual(Object.fromEntries(new URLSearchParams(seen[1]!.body)));
+  expect(Object.fromEntries(new URLSearchParams(seen[2]!.body))).toEqual(Object.fromEntries(new URLSearchParams(seen[3]!.body)));
 });
