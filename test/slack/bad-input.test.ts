@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackWorld } from '../helpers/slack-world.js';
 import { botReactions, callsTo, openSlackTicket, waitFor } from './helpers.js';
@@ -203,6 +204,36 @@ describe('Slack requests that are not from Slack', () => {
     const bodies = (await world.service.record(opened.ticket.id, { id: ids.users.max, name: 'Max' })).messages.map((m) => m.body);
     expect(bodies).toContain('After the huge one');
     expect(bodies.some((b) => b.length > 4000)).toBe(false);
+  });
+
+  it('GIVEN a body streamed without Content-Length past 4 MB, and a sender that goes away half-way WHEN posted THEN the first gets 413, the second nothing, and the next request is served', async () => {
+    const { slack, ids } = world;
+    const target = new URL(world.adapter.url()!);
+    const send = (write: (req: http.ClientRequest) => void) =>
+      new Promise<number>((resolve) => {
+        const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(0));
+        write(req);
+      });
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    const streamed = await send((req) => {
+      for (let i = 0; i < 5; i++) req.write(chunk);
+      req.end();
+    });
+    expect(streamed).toBe(413);
+    const mark = world.logs.lines.length;
+    const abandoned = await send((req) => {
+      req.write(chunk);
+      setTimeout(() => req.destroy(), 50);
+    });
+    expect(abandoned).toBe(0);
+    const viewsBefore = callsTo(world, 'views.open').length;
+    await slack.slashCommand({ user: ids.users.alice, channel: ids.channels.general, command: '/ticket', text: '' });
+    await waitFor(() => expect(callsTo(world, 'views.open')).toHaveLength(viewsBefore + 1));
+    expect(world.logs.lines.slice(mark).filter((l) => l.level >= 50)).toEqual([]);
   });
 
   it("GIVEN the bot's own copy coming back (a bot_message with its bot id) WHEN signed THEN it is acknowledged and neither stored nor mirrored; forged, it is refused; a member quoting the bot's ids is mirrored", async () => {
