@@ -5,12 +5,12 @@ import type { HTTPReceiver } from '@slack/bolt';
 import type { Logger } from '../../src/logger.js';
 
 /** How far a signed request's timestamp may be from the bot's clock, either way (Slack's own rule is 5 minutes back). */
-export const REQUEST_TIMESTAMP_WINDOW_S = 5 * 60;
+const REQUEST_TIMESTAMP_WINDOW_S = 5 * 60;
 /** The largest request body read, as Bolt's receiver reads (a ticket form with every field full is far smaller). */
-export const REQUEST_BODY_LIMIT = 4 * 1024 * 1024;
+const REQUEST_BODY_LIMIT = 4 * 1024 * 1024;
 
 /** Who the bot is on Slack, once `auth.test` said it (empty before). */
-export interface SlackSelf {
+interface SlackSelf {
   botId: string;
   botUserId: string;
 }
@@ -46,7 +46,7 @@ export function guardRequests(receiver: HTTPReceiver, options: { signingSecret: 
         }
         if (verdict === 'own' || verdict === 'ssl_check') return answer(response, 200);
         if (verdict === 'future') logger.warn({ timestamp: request.headers['x-slack-request-timestamp'] }, 'a Slack request signed for a time more than 5 minutes ahead was refused');
-        else logger.warn({ reason: verdict }, 'a request that Slack did not sign was refused');
+        else logger.warn({ reason: verdict }, 'a Slack request without a valid signature, or signed more than 5 minutes ago, was refused');
         answer(response, 401);
       },
       (error: unknown) => {
