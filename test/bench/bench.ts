@@ -7,7 +7,7 @@ import { machinePaceMs, postgresAnswers, stealMeter } from './support.js';
 /**
  * `npm run bench`: the real bot (`src/main.ts` in its own process) against the fake Discord and the fake Slack,
  * answering at once, on sqlite and (when a server answers) PostgreSQL. Prints the figures and their targets.
- *   npm run bench -- --platform discord --database sqlite --tickets 1000 --messages 5000
+ *   npm run bench -- --platform discord --database sqlite --tickets 1000 --messages 5000 --warmup 500
  */
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'paced-rate': { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '50' },
     members: { type: 'string', default: '100' },
+    warmup: { type: 'string', default: '500' },
   },
 });
 
@@ -29,6 +30,7 @@ const options: BenchOptions = {
   pacedRate: Number(values['paced-rate']),
   concurrency: Number(values.concurrency),
   members: Number(values.members),
+  warmup: Number(values.warmup),
 };
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

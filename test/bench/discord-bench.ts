@@ -5,7 +5,7 @@ import { deployCommands } from '../../adapters/discord/deploy-commands.js';
 import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, type BenchDatabase } from './support.js';
+import { BENCH_SUBJECT, createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
   });
   const agent = seed.users.anna;
   const dir = mkdtempSync(join(tmpdir(), 'bench-discord-'));
-  const perUser = Math.ceil(options.tickets / options.members) + 1;
+  const perUser = Math.ceil((options.tickets + options.warmup) / options.members) + 1;
   writeFileSync(join(dir, 'support.json'), JSON.stringify(rawDeskConfig(seed, { limits: { maxOpenPerUser: Math.min(100, perUser), cooldownSeconds: 0 }, categoriesWithoutQuestions: false })));
   await deployCommands({ token: discord.token, applicationId: discord.applicationId, apiUrl: discord.apiUrl, commandGuildId: seed.guildId });
   const database = await createBenchDatabase(kind, postgresUrl);
@@ -57,29 +57,53 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     const origin = new URL(discord.apiUrl).origin;
     const auth = { authorization: `Bot ${discord.token}` };
 
-    // 1. Tickets: each member lane runs /ticket, gets the modal, sends it, and waits for "ticket … is open".
-    const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
+    // Openings: each member lane runs /ticket, gets the modal, sends it, and waits for "ticket … is open".
+    const open = async (subjects: readonly string[], opened?: Array<{ subject: string; user: string; token: string; at: number }>) =>
+      inParallel(subjects, options.concurrency, async (subject, i) => {
+        const user = members[i % members.length]!;
+        const command = discord.slashCommand({ channelId: seed.channels.general, user, name: 'ticket', options: { category: 'billing' } });
+        const at = Date.now();
+        const submit = await discord.submitModal(command, user, { subject, description: `Description of ${subject}`, 'q:order': `A-${i}` });
+        opened?.push({ subject, user, token: submit.token, at });
+        // The answer: a reply in the interaction's one callback, or (an opening slower than 1.5 s) the edit of a deferred
+        // one. The callback is waited for on the interaction itself: looking through every call the fake recorded, for
+        // each opening, took 13% of the fake's CPU in the ticket phase, and made it slower to answer the bot.
+        const callback = await submit.response(60_000);
+        if (callback.type !== 4) await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(submit.token), 60_000);
+      });
+
+    // 0. The warm-up (see warmUp), not measured.
+    const warmup = await warmUp(
+      options,
+      QUIET_MS,
+      async (subjects) => {
+        await open(subjects);
+        await quiet(discord);
+      },
+      async (rounds) => {
+        const tickets = [...(await ticketRows(database, `${WARM_UP_SUBJECT}%`)).values()];
+        for (let k = 0; k < rounds; k++) {
+          for (const t of tickets) discord.userMessage({ channelId: t.threadId, user: k % 2 === 1 ? agent : t.requesterId, content: `w${t.number}-${k}` });
+          await sleep(0);
+        }
+        await until(async () => (await database.count('ticket_messages', "body LIKE 'w%'")) >= rounds * tickets.length, 'the warm-up messages to be stored', 300_000, 20);
+        await quiet(discord);
+      },
+    );
+    discord.clearCalls();
+
+    // 1. Tickets, measured.
+    const subjects = Array.from({ length: options.tickets }, (_, i) => `${BENCH_SUBJECT}${i}`);
     const opened: Array<{ subject: string; user: string; token: string; at: number }> = [];
     const cpuBeforeTickets = bot.cpuMs();
     const diskBeforeTickets = bot.diskBytes();
     const ticketsStart = Date.now();
-    await inParallel(subjects, options.concurrency, async (subject, i) => {
-      const user = members[i % members.length]!;
-      const command = discord.slashCommand({ channelId: seed.channels.general, user, name: 'ticket', options: { category: 'billing' } });
-      const at = Date.now();
-      const submit = await discord.submitModal(command, user, { subject, description: `Description of ${subject}`, 'q:order': `A-${i}` });
-      opened.push({ subject, user, token: submit.token, at });
-      // The answer: a reply in the interaction's one callback, or (an opening slower than 1.5 s) the edit of a deferred
-      // one. The callback is waited for on the interaction itself: looking through every call the fake recorded, for
-      // each opening, took 13% of the fake's CPU in the ticket phase, and made it slower to answer the bot.
-      const callback = await submit.response(60_000);
-      if (callback.type !== 4) await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(submit.token), 60_000);
-    });
+    await open(subjects, opened);
     await quiet(discord);
     const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
     const cpuPerTicketMs = (bot.cpuMs() - cpuBeforeTickets) / options.tickets;
     const rssWithOpenTickets = bot.rss();
-    const tickets = await ticketRows(database);
+    const tickets = await ticketRows(database, `${BENCH_SUBJECT}%`);
     if (tickets.size !== options.tickets) throw new Error(`${tickets.size} tickets opened, not ${options.tickets}`);
     const lastCall = lastCallFor(discord.calls);
     const ticketLatencies = opened.map((o) => lastCall(tickets.get(o.subject)!, o.token) - o.at);
@@ -211,6 +235,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
       rssWithOpenTickets,
       checks: [check, pacedCheck],
       errors,
+      warmUp: warmup,
     });
   } finally {
     bot.child.kill('SIGKILL');
@@ -242,8 +267,8 @@ interface TicketRow {
   requesterId: string;
 }
 
-async function ticketRows(database: BenchDatabase): Promise<Map<string, TicketRow>> {
-  const rows = await database.query('SELECT id, number, subject, thread_id, card_message_id, requester_id FROM tickets ORDER BY id');
+async function ticketRows(database: BenchDatabase, subjects: string): Promise<Map<string, TicketRow>> {
+  const rows = await database.query(`SELECT id, number, subject, thread_id, card_message_id, requester_id FROM tickets WHERE subject LIKE '${subjects}' ORDER BY id`);
   return new Map(
     rows.map((r) => [
       String(r.subject),

@@ -1,4 +1,4 @@
-import { percentile } from './support.js';
+import { percentile, type WarmUpFigures } from './support.js';
 /** What one bench run is asked to do. */
 export interface BenchOptions {
   /** Tickets opened (and left open: the memory figure is taken with them all open). */
@@ -12,6 +12,8 @@ export interface BenchOptions {
   concurrency: number;
   /** Distinct members opening the tickets. */
   members: number;
+  /** Tickets opened (and talked in) before anything is measured; they stay open, so memory is taken with them. */
+  warmup: number;
 }
 
 export interface Latency {
@@ -48,6 +50,7 @@ export interface Figures {
   outOfOrder: number;
   errorLines: number;
   firstError: string | null;
+  warmUp: WarmUpFigures;
 }
 
 /** What a platform's run measured, raw: {@link figuresOf} turns it into the figures printed. */
@@ -70,6 +73,7 @@ export interface Measured {
   /** The message checks of the burst and of the paced messages. */
   checks: ReadonlyArray<{ lost: number; doubled: number; outOfOrder: number }>;
   errors: readonly string[];
+  warmUp: WarmUpFigures;
 }
 
 function latency(values: readonly number[]): Latency {
@@ -101,6 +105,7 @@ export function figuresOf(m: Measured): Figures {
     outOfOrder: sum('outOfOrder'),
     errorLines: m.errors.length,
     firstError: m.errors[0]?.slice(0, 400) ?? null,
+    warmUp: m.warmUp,
   };
 }
 
@@ -123,6 +128,7 @@ export function report(all: readonly Figures[]): string {
     const ticketRatio = f.ticketsPerSecond / f.floorTicketsPerSecond;
     const messageRatio = f.messagesPerSecond / f.floorMessagesPerSecond;
     lines.push(`\n${f.platform} on ${f.database}: ${f.tickets} tickets, ${f.messages} messages at full speed, ${f.pacedMessages} paced`);
+    if (f.warmUp.tickets > 0) lines.push(`  after a warm-up of ${f.warmUp.tickets} tickets and ${f.warmUp.messages} messages (not counted; they stay open), which opened ${num(f.warmUp.coldTicketsPerSecond)} tickets/s cold`);
     const row = (label: string, value: string, target: string, ok: boolean) => lines.push(`  ${mark(ok)} ${label.padEnd(34)} ${value.padEnd(30)} ${target}`);
     row('tickets opened per second', `${num(f.ticketsPerSecond)} (floor ${num(f.floorTicketsPerSecond)}, ×${num(ticketRatio, 2)})`, `≥ ${TARGETS.ticketsPerSecond}, ≥ ×${TARGETS.floorRatio} floor`, f.ticketsPerSecond >= TARGETS.ticketsPerSecond && ticketRatio >= TARGETS.floorRatio);
     row('time per opening p50 / p99', `${num(f.ticketLatency.p50)} / ${num(f.ticketLatency.p99)} ms`, '(under full load)', true);

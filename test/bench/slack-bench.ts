@@ -5,7 +5,7 @@ import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '..
 import { freePort } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { createBenchDatabase, inParallel, send, sleep, startBotProcess, until, activityLine, type BenchDatabase } from './support.js';
+import { BENCH_SUBJECT, createBenchDatabase, inParallel, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 /** Finds calls as they come, without scanning every recorded call for every waiter. */
 class CallWatcher {
@@ -64,7 +64,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
   });
   const agent = ids.users.agnes;
   const dir = mkdtempSync(join(tmpdir(), 'bench-slack-'));
-  const perUser = Math.ceil(options.tickets / options.members) + 1;
+  const perUser = Math.ceil((options.tickets + options.warmup) / options.members) + 1;
   writeFileSync(join(dir, 'support.json'), JSON.stringify(rawSlackDeskConfig(slack, { limits: { maxOpenPerUser: Math.min(100, perUser), cooldownSeconds: 0 } })));
   const database = await createBenchDatabase(kind, postgresUrl);
   const floorDatabase = await createBenchDatabase(kind, postgresUrl);
@@ -85,35 +85,61 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await bot.ready('connected to Slack');
     const rssAtStart = bot.rss();
 
-    // 1. Tickets: each member lane runs /ticket, sends the modal, and waits for both cards and their reactions.
-    const subjects = Array.from({ length: options.tickets }, (_, i) => `Bench ticket ${i}`);
+    // Openings: each member lane runs /ticket, sends the modal, and waits for both cards and their reactions.
+    const open = (subjects: readonly string[], opened?: Array<{ subject: string; at: number; done: number }>) =>
+      inParallel(subjects, options.concurrency, async (subject, i) => {
+        const user = members[i % members.length]!;
+        const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
+        await watcher.next((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
+        // Both waiters before the form is sent: the card's reaction may follow the card within one scan of the calls.
+        let ts: string | null = null;
+        const card = watcher.next((c) => {
+          const found = c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && String(c.args.text).endsWith(` · ${subject}`);
+          if (found) ts = String((c.response as Obj).ts);
+          return found;
+        });
+        const reacted = watcher.next((c) => ts !== null && c.method === 'reactions.add' && c.args.timestamp === ts);
+        const at = Date.now();
+        const submitted = await slack.submitView({ user, values: { subject: { subject }, description: { description: `Description of ${subject}` }, q_steps: { answer: `Step ${i}` } } });
+        if (submitted.ackBody) throw new Error(`form refused: ${JSON.stringify(submitted.ackBody)}`);
+        await card;
+        const reaction = await reacted;
+        opened?.push({ subject, at, done: reaction.at });
+      });
+
+    // 0. The warm-up (see warmUp), not measured.
+    const warmup = await warmUp(
+      options,
+      QUIET_MS,
+      async (subjects) => {
+        await open(subjects);
+        await quiet(slack);
+      },
+      async (rounds) => {
+        const tickets = await ticketRows(database, `${WARM_UP_SUBJECT}%`);
+        const talk: Array<{ ticket: TicketRow; body: string; agent: boolean }> = [];
+        for (let k = 0; k < rounds; k++) for (const ticket of tickets) talk.push({ ticket, body: `w${ticket.number}-${k}`, agent: k % 2 === 1 });
+        await inParallel(talk, options.concurrency, async (m) => {
+          await say(slack, m, agent);
+        });
+        await until(async () => (await database.count('ticket_messages', "body LIKE 'w%'")) >= talk.length, 'the warm-up messages to be stored', 300_000, 20);
+        await quiet(slack);
+      },
+    );
+    slack.calls.splice(0);
+    watcher.restart();
+
+    // 1. Tickets, measured.
+    const subjects = Array.from({ length: options.tickets }, (_, i) => `${BENCH_SUBJECT}${i}`);
     const opened: Array<{ subject: string; at: number; done: number }> = [];
     const cpuBeforeTickets = bot.cpuMs();
     const ticketsStart = Date.now();
-    await inParallel(subjects, options.concurrency, async (subject, i) => {
-      const user = members[i % members.length]!;
-      const command = await slack.slashCommand({ user, channel: ids.channels.general, command: '/ticket', text: 'technical' });
-      await watcher.next((c) => c.method === 'views.open' && c.args.trigger_id === command.triggerId);
-      // Both waiters before the form is sent: the card's reaction may follow the card within one scan of the calls.
-      let ts: string | null = null;
-      const card = watcher.next((c) => {
-        const found = c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && String(c.args.text).endsWith(` · ${subject}`);
-        if (found) ts = String((c.response as Obj).ts);
-        return found;
-      });
-      const reacted = watcher.next((c) => ts !== null && c.method === 'reactions.add' && c.args.timestamp === ts);
-      const at = Date.now();
-      const submitted = await slack.submitView({ user, values: { subject: { subject }, description: { description: `Description of ${subject}` }, q_steps: { answer: `Step ${i}` } } });
-      if (submitted.ackBody) throw new Error(`form refused: ${JSON.stringify(submitted.ackBody)}`);
-      await card;
-      const reaction = await reacted;
-      opened.push({ subject, at, done: reaction.at });
-    });
+    await open(subjects, opened);
     await quiet(slack);
     const ticketSeconds = (Date.now() - ticketsStart - QUIET_MS) / 1000;
     const cpuPerTicketMs = (bot.cpuMs() - cpuBeforeTickets) / options.tickets;
     const rssWithOpenTickets = bot.rss();
-    const rows = await ticketRows(database);
+    const rows = await ticketRows(database, `${BENCH_SUBJECT}%`);
     if (rows.length !== options.tickets) throw new Error(`${rows.length} tickets opened, not ${options.tickets}`);
     const ticketLatencies = opened.map((o) => o.done - o.at);
     const ticketCalls = [...slack.calls];
@@ -241,6 +267,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
       rssWithOpenTickets,
       checks: [check, pacedCheck],
       errors,
+      warmUp: warmup,
     });
   } finally {
     watcher.stop();
@@ -269,8 +296,8 @@ function say(slack: FakeSlack, m: { ticket: TicketRow; body: string; agent: bool
   return slack.userMessage({ user: m.agent ? agent : m.ticket.requesterId, channel: side.channel, thread_ts: side.ts, text: m.body });
 }
 
-async function ticketRows(database: BenchDatabase): Promise<TicketRow[]> {
-  const rows = await database.query('SELECT id, number, subject, channel_id, thread_id, requester_channel_id, requester_thread_id, requester_id FROM tickets ORDER BY id');
+async function ticketRows(database: BenchDatabase, subjects: string): Promise<TicketRow[]> {
+  const rows = await database.query(`SELECT id, number, subject, channel_id, thread_id, requester_channel_id, requester_thread_id, requester_id FROM tickets WHERE subject LIKE '${subjects}' ORDER BY id`);
   return rows.map((r) => ({
     id: Number(r.id),
     number: Number(r.number),

@@ -7,6 +7,7 @@ import pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { openDatabase } from '../../src/persistence/database.js';
 import { runBot } from '../helpers/run-bot.js';
+import type { BenchOptions } from './figures.js';
 
 /** Percentile of numbers (nearest rank); NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -37,6 +38,43 @@ export async function inParallel<T>(items: readonly T[], concurrency: number, wo
   });
   await Promise.all(lanes);
 }
+
+/** What the warm-up did, and how fast the bot opened tickets while its code was still being compiled. */
+export interface WarmUpFigures {
+  tickets: number;
+  messages: number;
+  /** The warm-up's own rate: a freshly started bot, and a fake whose code is as new. */
+  coldTicketsPerSecond: number;
+}
+
+/** Messages each warm-up ticket gets: the requester's (the ticket stays open) and an agent's answer (pending). */
+export const WARM_UP_ROUNDS = 2;
+
+/**
+ * The warm-up before the measured phases: `options.warmup` tickets opened (subjects `Warm-up ticket N`), then
+ * {@link WARM_UP_ROUNDS} messages in each. A bot runs for days; its first few hundred tickets also pay for V8
+ * compiling its code on the way (a fifth of a core went to the optimizing compiler's threads in the first seconds of
+ * openings), and so does the fake in the bench's own process, which the floor, measured last, never pays for.
+ * `open` resolves once the openings' calls are all out; `talk` sends the rounds and resolves once they are handled.
+ */
+export async function warmUp(
+  options: BenchOptions,
+  quietMs: number,
+  open: (subjects: readonly string[]) => Promise<void>,
+  talk: (rounds: number) => Promise<void>,
+): Promise<WarmUpFigures> {
+  if (options.warmup <= 0) return { tickets: 0, messages: 0, coldTicketsPerSecond: Number.NaN };
+  const subjects = Array.from({ length: options.warmup }, (_, i) => `${WARM_UP_SUBJECT}${i}`);
+  const start = Date.now();
+  await open(subjects);
+  const coldTicketsPerSecond = subjects.length / ((Date.now() - start - quietMs) / 1000);
+  await talk(WARM_UP_ROUNDS);
+  return { tickets: subjects.length, messages: subjects.length * WARM_UP_ROUNDS, coldTicketsPerSecond };
+}
+
+/** Subjects of the warm-up's tickets, and of the measured ones (`LIKE` patterns pick either). */
+export const WARM_UP_SUBJECT = 'Warm-up ticket ';
+export const BENCH_SUBJECT = 'Bench ticket ';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
