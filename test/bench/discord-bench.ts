@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { deployCommands } from '../../adapters/discord/deploy-commands.js';
 import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
+import { INTENTS } from '../../adapters/discord/client-options.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { BENCH_SUBJECT, createBenchDatabase, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
+import { runPacedFloor } from './paced-floor.js';
+import { BENCH_SUBJECT, createBenchDatabase, floorMessageWrite, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -203,10 +205,12 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     await until(async () => (await database.count('ticket_messages', "body LIKE 'p%'")) >= paced.length, 'the paced messages to be stored', 60_000, 20);
     await quiet(discord);
     if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per paced message: ${((bot.diskBytes() - diskBeforePaced) / 1024 / paced.length).toFixed(1)} KiB\n`);
+    const pacedCalls: RecordedCall[][] = [];
     const pacedLatencies = paced.map((p, i) => {
       // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
       const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;
       const related = discord.calls.filter((c) => c.at >= p.at && c.at < until && (c.path.includes(`/channels/${p.ticket.threadId}/`) || (p.agent && isDmPost(c) && dmBody(c) === p.body)));
+      pacedCalls.push(related);
       if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'} at ${p.at}: ${related.map((c) => `${c.method} ${c.path.replace(/^\/api\/v10/, '')} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
@@ -216,7 +220,9 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     await bot.stop();
 
     // 4. The floor: the same calls and writes, without the bot, on the same fake and a database of its own.
-    const floor = await discordFloor(discord, seed, members, floorDatabase, template, options, burstCalls, sent.length, origin, auth);
+    const floor = await discordFloor(discord, seed, members, floorDatabase, template, options, burstCalls, sent.length, origin, auth, {
+      messages: paced.map((p, i) => ({ threadId: p.ticket.threadId, user: p.agent ? agent : p.ticket.requesterId, calls: pacedCalls[i]! })),
+    });
     return figuresOf({
       platform: 'discord',
       database: kind,
@@ -348,7 +354,9 @@ function templateFrom(calls: readonly RecordedCall[]): Template {
 /**
  * The floor: for each ticket the command's modal, one transaction (number, ticket, event), the thread, its member,
  * the card, the reaction, one update (thread and card), the form's answer (its one callback) and the log post; for the
- * messages, one transaction each (message, ticket, event) and the bot's own calls of the burst sent again.
+ * messages, one transaction each (message, ticket) and the bot's own calls of the burst sent again; for the time per
+ * event, the paced messages again, each taken from a bare gateway session, written, and the bot's calls for it sent
+ * again. Posts are sent again without their nonce: with it, the fake would hand back the bot's message, not make one.
  */
 async function discordFloor(
   discord: FakeDiscord,
@@ -361,8 +369,11 @@ async function discordFloor(
   messageCount: number,
   origin: string,
   auth: Record<string, string>,
+  paced: { messages: ReadonlyArray<{ threadId: string; user: string; calls: readonly RecordedCall[] }> },
 ) {
   const api = `${origin}/api/v10`;
+  const replay = (call: RecordedCall, query = '') =>
+    send(`${api}${encodeURI(call.path.replace(/^\/api\/v10/, ''))}${query}`, call.method, auth, call.method === 'PUT' || call.method === 'DELETE' ? undefined : withoutNonce(call.body));
   const now = () => new Date().toISOString();
   const threads: Array<{ id: number; threadId: string }> = [];
   const start = Date.now();
@@ -413,22 +424,45 @@ async function discordFloor(
       options.concurrency,
       (i) => {
         const ticket = threads[i % threads.length]!;
-        return database.transaction(async (query) => {
-          await query(
-            "INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at) VALUES (?, ?, ?, 'u', 'Member', 'requester', 'public', ?, ?)",
-            [ticket.id, ticket.threadId, `floor-${i}`, `floor message ${i}`, now()],
-          );
-          await query("UPDATE tickets SET status = 'open', updated_at = ?, last_activity_at = ? WHERE id = ?", [now(), now(), ticket.id]);
-        });
+        return floorMessageWrite(database, ticket.id, ticket.threadId, `floor-${i}`);
       },
     ),
     inParallel([...perLane.values()], options.concurrency, async (lane) => {
-      for (const call of lane) {
-        const path = call.path.replace(/^\/api\/v10/, '');
-        await send(`${api}${encodeURI(path)}`, call.method, auth, call.method === 'PUT' || call.method === 'DELETE' ? undefined : call.body);
-      }
+      for (const call of lane) await replay(call);
     }),
   ]);
   const messagesPerSecond = messageCount / ((Date.now() - messageStart) / 1000);
-  return { ticketsPerSecond, messagesPerSecond };
+
+  // The time per event: each paced message again (`f<i>`), taken by the floor's own process (see runPacedFloor), its
+  // calls marked `?floor=<i>`.
+  const pacedFloor = await runPacedFloor(
+    {
+      databaseUrl: database.url,
+      authorization: auth.authorization!,
+      discord: { apiUrl: `${origin}/api`, token: discord.token, intents: INTENTS.reduce((all, bit) => all | bit, 0) },
+      events: paced.messages.map((message, i) => ({
+        ticketId: threads[i % threads.length]!.id,
+        channelId: threads[i % threads.length]!.threadId,
+        calls: message.calls.map((call) => ({
+          lane: /\/channels\/(\d+)\//.exec(call.path)?.[1] ?? 'other',
+          method: call.method,
+          url: `${api}${encodeURI(call.path.replace(/^\/api\/v10/, ''))}?floor=${i}`,
+          body: call.method === 'PUT' || call.method === 'DELETE' ? undefined : withoutNonce(call.body),
+        })),
+      })),
+    },
+    options.pacedRate,
+    (i) => discord.userMessage({ channelId: paced.messages[i]!.threadId, user: paced.messages[i]!.user, content: `f${i}` }),
+  );
+  const lastFloorCall = new Map<string, number>();
+  for (const c of discord.calls) if (c.query.floor !== undefined) lastFloorCall.set(c.query.floor, Math.max(lastFloorCall.get(c.query.floor) ?? 0, c.at));
+  const pacedLatencies = pacedFloor.at.map((at, i) => (lastFloorCall.get(String(i)) ?? Number.NaN) - at);
+  return { ticketsPerSecond, messagesPerSecond, pacedLatencies };
+}
+
+/** A recorded body to send again, without the nonce Discord would answer with the bot's own message. */
+function withoutNonce(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const { nonce: _nonce, enforce_nonce: _enforce, ...rest } = body as Json;
+  return rest;
 }

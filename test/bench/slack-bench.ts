@@ -5,7 +5,8 @@ import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '..
 import { freePort } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { BENCH_SUBJECT, createBenchDatabase, inParallel, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
+import { runPacedFloor } from './paced-floor.js';
+import { BENCH_SUBJECT, createBenchDatabase, floorMessageWrite, inParallel, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 /** Finds calls as they come, without scanning every recorded call for every waiter. */
 class CallWatcher {
@@ -229,12 +230,14 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await quiet(slack);
     if (process.env.BENCH_DEBUG && kind === 'sqlite') process.stdout.write(`disk written per paced message: ${((bot.diskBytes() - diskBeforePaced) / 1024 / paced.length).toFixed(1)} KiB\n`);
     const roots = (t: TicketRow) => [t.staff.ts, t.dm.ts];
+    const pacedCalls: RecordedCall[][] = [];
     const pacedLatencies = paced.map((p, i) => {
       // Up to the next paced message to the same ticket (when there are more paced messages than tickets).
       const until = paced.slice(i + 1).find((q) => q.ticket === p.ticket)?.at ?? Infinity;
       const related = slack.calls.filter(
         (c) => c.at >= p.at && c.at < until && (String(c.args.text) === p.body || roots(p.ticket).includes(String(c.args.timestamp ?? c.args.ts ?? ''))),
       );
+      pacedCalls.push(related);
       if (process.env.BENCH_DEBUG) process.stdout.write(`${p.body} ${p.agent ? 'agent' : 'requester'} at ${p.at}: ${related.map((c) => `${c.method} +${c.at - p.at}`).join(', ')}\n`);
       return Math.max(...related.map((c) => c.at)) - p.at;
     });
@@ -248,7 +251,9 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     if (process.env.BENCH_DEBUG) process.stdout.write(`${bot.output().stdout.split('\n').filter((line) => /"level":40/.test(line)).slice(0, 20).join('\n')}\n`);
     await bot.stop();
 
-    const floor = await slackFloor(slack, floorDatabase, rows, ticketCalls, burstCalls, options, plan.length);
+    const floor = await slackFloor(slack, floorDatabase, rows, ticketCalls, burstCalls, options, plan.length, {
+      messages: paced.map((p, i) => ({ side: p.agent ? p.ticket.staff : p.ticket.dm, user: p.agent ? agent : p.ticket.requesterId, calls: pacedCalls[i]! })),
+    });
     return figuresOf({
       platform: 'slack',
       database: kind,
@@ -354,7 +359,9 @@ async function checkMessages(database: BenchDatabase, calls: readonly RecordedCa
 /**
  * The floor: per ticket one transaction (number, ticket, event) and one update (both spaces), with the bot's own
  * Web API calls of the opening sent again; per message one transaction (message, ticket), with the bot's calls
- * of the burst sent again, writes and calls side by side.
+ * of the burst sent again, writes and calls side by side; for the time per event, the paced messages again, each
+ * taken by a bare Events API receiver (signature checked, acknowledged), written, and the bot's calls for it sent
+ * again.
  */
 async function slackFloor(
   slack: FakeSlack,
@@ -364,6 +371,7 @@ async function slackFloor(
   burstCalls: readonly RecordedCall[],
   options: BenchOptions,
   messageCount: number,
+  paced: { messages: ReadonlyArray<{ side: { channel: string; ts: string }; user: string; calls: readonly RecordedCall[] }> },
 ) {
   const now = () => new Date().toISOString();
   const auth = { authorization: `Bearer ${slack.botToken}` };
@@ -402,11 +410,9 @@ async function slackFloor(
   ]);
   const ticketsPerSecond = options.tickets / ((Date.now() - start) / 1000);
 
+  const lane = (call: RecordedCall) => `${String(call.args.channel ?? 'other')}:${String(call.args.thread_ts ?? call.args.ts ?? call.args.timestamp ?? '')}`;
   const lanes = new Map<string, RecordedCall[]>();
-  for (const call of burstCalls) {
-    const key = `${String(call.args.channel ?? 'other')}:${String(call.args.thread_ts ?? call.args.ts ?? call.args.timestamp ?? '')}`;
-    lanes.set(key, [...(lanes.get(key) ?? []), call]);
-  }
+  for (const call of burstCalls) lanes.set(lane(call), [...(lanes.get(lane(call)) ?? []), call]);
   const messageStart = Date.now();
   await Promise.all([
     inParallel(
@@ -414,13 +420,7 @@ async function slackFloor(
       options.concurrency,
       (i) => {
         const ticket = rows[i % rows.length]!;
-        return database.transaction(async (query) => {
-          await query(
-            "INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at) VALUES (?, ?, ?, 'u', 'Member', 'requester', 'public', ?, ?)",
-            [1 + (i % options.tickets), ticket.dm.channel, `floor-${i}`, `floor message ${i}`, now()],
-          );
-          await query("UPDATE tickets SET status = 'open', updated_at = ?, last_activity_at = ? WHERE id = ?", [now(), now(), 1 + (i % options.tickets)]);
-        });
+        return floorMessageWrite(database, 1 + (i % options.tickets), ticket.dm.channel, `floor-${i}`);
       },
     ),
     inParallel([...lanes.values()], options.concurrency, async (calls) => {
@@ -428,5 +428,26 @@ async function slackFloor(
     }),
   ]);
   const messagesPerSecond = messageCount / ((Date.now() - messageStart) / 1000);
-  return { ticketsPerSecond, messagesPerSecond };
+
+  // The time per event: each paced message again (`f<i>`), taken by the floor's own process (see runPacedFloor), its
+  // calls marked with a `floor_mark` argument.
+  const pacedFloor = await runPacedFloor(
+    {
+      databaseUrl: database.url,
+      authorization: auth.authorization,
+      slack: { signingSecret: slack.signingSecret },
+      events: paced.messages.map((message, i) => ({
+        ticketId: 1 + (i % options.tickets),
+        channelId: message.side.channel,
+        calls: message.calls.map((call) => ({ lane: lane(call), method: 'POST', url: `${slack.apiUrl}${call.method}`, body: { ...call.args, floor_mark: String(i) } })),
+      })),
+    },
+    options.pacedRate,
+    (i) => slack.userMessage({ user: paced.messages[i]!.user, channel: paced.messages[i]!.side.channel, thread_ts: paced.messages[i]!.side.ts, text: `f${i}` }),
+    (url) => slack.useHttp(url),
+  );
+  const lastFloorCall = new Map<string, number>();
+  for (const c of slack.calls) if (c.args.floor_mark !== undefined) lastFloorCall.set(String(c.args.floor_mark), Math.max(lastFloorCall.get(String(c.args.floor_mark)) ?? 0, c.at));
+  const pacedLatencies = pacedFloor.at.map((at, i) => (lastFloorCall.get(String(i)) ?? Number.NaN) - at);
+  return { ticketsPerSecond, messagesPerSecond, pacedLatencies };
 }

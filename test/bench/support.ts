@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
-import { openDatabase } from '../../src/persistence/database.js';
 import { runBot } from '../helpers/run-bot.js';
 import type { BenchOptions } from './figures.js';
 
@@ -78,6 +77,18 @@ export const BENCH_SUBJECT = 'Bench ticket ';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
+/** The floor's write for a message: the message, and the ticket's times, in one transaction. */
+export function floorMessageWrite(database: BenchDatabase, ticketId: number, channelId: string, messageId: string): Promise<void> {
+  const now = new Date().toISOString();
+  return database.transaction(async (query) => {
+    await query(
+      "INSERT INTO ticket_messages (ticket_id, channel_id, message_id, author_id, author_name, author_role, visibility, body, created_at) VALUES (?, ?, ?, 'u', 'Member', 'requester', 'public', ?, ?)",
+      [ticketId, channelId, messageId, `floor message ${messageId}`, now],
+    );
+    await query("UPDATE tickets SET status = 'open', updated_at = ?, last_activity_at = ? WHERE id = ?", [now, now, ticketId]);
+  });
+}
+
 /** A database for one run: a fresh sqlite file or a fresh PostgreSQL database, with the real migrations applied. */
 export interface BenchDatabase {
   kind: 'sqlite' | 'postgres';
@@ -130,16 +141,75 @@ export function activityLine(before: ServerActivity, after: ServerActivity, even
 }
 
 export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresUrl: string | null): Promise<BenchDatabase> {
+  // Loaded here, not with this module: the floor's process (which only opens a database) stays without TypeORM.
+  const { openDatabase } = await import('../../src/persistence/database.js');
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'bench-db-'));
     const url = `sqlite:${join(dir, 'support.sqlite')}`;
     await (await openDatabase(url)).close();
-    const db = new sqlite3.Database(join(dir, 'support.sqlite'));
+    const database = await openBenchDatabase(url);
+    return {
+      ...database,
+      drop: async () => {
+        await database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (!postgresUrl) throw new Error('PostgreSQL needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
+  const name = `support_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const target = new URL(postgresUrl);
+  target.pathname = `/${name}`;
+  const url = target.toString();
+  await (await openDatabase(url)).close();
+  const database = await openBenchDatabase(url);
+  return {
+    ...database,
+    drop: async () => {
+      await database.drop();
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/**
+ * A bench database that exists (`sqlite:PATH` or `postgres://…`), with its schema: the floor's own process opens
+ * the floor's so. Its `drop` only closes the connections.
+ */
+export async function openBenchDatabase(url: string): Promise<BenchDatabase> {
+  const kind = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  if (kind === 'sqlite') {
+    const path = url.slice('sqlite:'.length);
+    const db = new sqlite3.Database(path);
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+    // Statements prepared once and kept, and (once this connection writes: the floor's database, not the bot's, which
+    // the bench only reads) the write-ahead log copied back by a connection of its own, never in a COMMIT: what the
+    // bot does (a COMMIT that checkpoints stops for 50-80 ms), so the floor is no slower for lack of it.
+    const statements = new Map<string, sqlite3.Statement>();
+    const prepared = (sql: string) =>
+      statements.get(sql) ??
+      (() => {
+        const statement = db.prepare(sql);
+        statements.set(sql, statement);
+        return statement;
+      })();
     const all: Query = (sql, params = []) =>
-      new Promise((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
-    await all('PRAGMA journal_mode = WAL');
-    await all('PRAGMA synchronous = NORMAL');
-    await all('PRAGMA busy_timeout = 5000');
+      new Promise((resolve, reject) => prepared(sql).all(params, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
+    await exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
+    let checkpointer: { connection: sqlite3.Database; timer: NodeJS.Timeout } | null = null;
+    const checkpointInBackground = () => {
+      if (checkpointer) return;
+      void exec('PRAGMA wal_autocheckpoint = 0');
+      const connection = new sqlite3.Database(path);
+      checkpointer = { connection, timer: setInterval(() => connection.all('PRAGMA wal_checkpoint(PASSIVE)', () => undefined), 250) };
+    };
     // One writer at a time, as sqlite wants and as the bot does.
     let tail: Promise<unknown> = Promise.resolve();
     return {
@@ -148,6 +218,7 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
       count: async (table, where) => Number((await all(`SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`))[0]!.n),
       query: all,
       transaction: (work) => {
+        checkpointInBackground();
         const run = tail.then(async () => {
           await all('BEGIN IMMEDIATE');
           try {
@@ -163,21 +234,16 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
         return run;
       },
       drop: async () => {
+        await Promise.all([...statements.values()].map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
         await new Promise<void>((resolve) => db.close(() => resolve()));
-        rmSync(dir, { recursive: true, force: true });
+        if (checkpointer) {
+          const { connection, timer } = checkpointer;
+          clearInterval(timer);
+          await new Promise<void>((resolve) => connection.close(() => resolve()));
+        }
       },
     };
   }
-  if (!postgresUrl) throw new Error('PostgreSQL needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
-  const name = `support_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const target = new URL(postgresUrl);
-  target.pathname = `/${name}`;
-  const url = target.toString();
-  await (await openDatabase(url)).close();
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection ended by the server (the database dropped at the end of a run) is not the bench's failure.
   pool.on('error', (error) => process.stderr.write(`bench database connection ended: ${error.message}\n`));
@@ -208,13 +274,7 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
         client.release();
       }
     },
-    drop: async () => {
-      await pool.end();
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
+    drop: () => pool.end(),
   };
 }
 
