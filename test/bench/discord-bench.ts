@@ -440,11 +440,13 @@ async function discordFloor(
       databaseUrl: database.url,
       authorization: auth.authorization!,
       discord: { apiUrl: `${origin}/api`, token: discord.token, intents: INTENTS.reduce((all, bit) => all | bit, 0) },
+      warmCall: { method: 'GET', url: `${api}/users/@me` },
       events: paced.messages.map((message, i) => ({
         ticketId: threads[i % threads.length]!.id,
         channelId: threads[i % threads.length]!.threadId,
         calls: message.calls.map((call) => ({
-          lane: /\/channels\/(\d+)\//.exec(call.path)?.[1] ?? 'other',
+          // A message's reactions in their order (one is removed before the next is added); the rest side by side.
+          lane: `${call.method} ${call.path.replace(/\/reactions\/.*$/, '/reactions')}`.replace(/^(PUT|DELETE) (.*\/reactions)$/, '$2'),
           method: call.method,
           url: `${api}${encodeURI(call.path.replace(/^\/api\/v10/, ''))}?floor=${i}`,
           body: call.method === 'PUT' || call.method === 'DELETE' ? undefined : withoutNonce(call.body),

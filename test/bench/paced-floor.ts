@@ -18,6 +18,8 @@ export interface FloorPlan {
   events: Array<{ ticketId: number; channelId: string; calls: Array<{ lane: string; method: string; url: string; body?: unknown }> }>;
   discord?: { apiUrl: string; token: string; intents: number };
   slack?: { signingSecret: string };
+  /** A cheap call (`GET /users/@me`, `auth.test`) the floor makes a few times before it is ready, to warm its connections. */
+  warmCall: { method: string; url: string };
 }
 
 /**
@@ -32,7 +34,10 @@ export async function runPacedFloor(plan: FloorPlan, rate: number, emit: (i: num
   const file = join(mkdtempSync(join(tmpdir(), 'bench-floor-')), 'plan.json');
   writeFileSync(file, JSON.stringify(plan));
   const floor = runBot({}, { script: 'test/bench/floor-process.ts', args: [file], timeoutMs: 30 * 60_000 });
-  const handled = () => floor.output().stdout.split('\n').filter((line) => line.startsWith('handled ')).length;
+  const handled = () => {
+    if (floor.child.exitCode !== null) throw new Error(`the floor process exited: ${floor.output().stderr.slice(-2000)}`);
+    return floor.output().stdout.split('\n').filter((line) => line.startsWith('handled ')).length;
+  };
   try {
     await until(() => floor.output().stdout.includes('ready') || floor.child.exitCode !== null, 'the floor process to be ready', 60_000);
     const ready = /^ready ?(.*)$/m.exec(floor.output().stdout);
@@ -81,13 +86,12 @@ export async function pace(count: number, rate: number, emit: (i: number) => unk
 
 /**
  * A bare gateway session for the floor: IDENTIFY with the bot's token and intents, heartbeats, and each dispatch
- * handed to `onDispatch` as parsed JSON, what any bot must at least do with an event.
+ * handed to `onDispatch` as parsed JSON, what any bot must at least do with an event. It lasts as long as the process.
  */
-export async function rawGatewaySession(apiUrl: string, token: string, intents: number, onDispatch: (type: string, data: Record<string, unknown>) => void): Promise<{ close: () => void }> {
+export async function rawGatewaySession(apiUrl: string, token: string, intents: number, onDispatch: (type: string, data: Record<string, unknown>) => void): Promise<void> {
   const { json } = await request(`${apiUrl}/v10/gateway/bot`, 'GET', { authorization: `Bot ${token}` });
   const ws = new WebSocket(`${(json as { url: string }).url}?v=10&encoding=json`);
   let seq: number | null = null;
-  let heartbeat: NodeJS.Timeout | null = null;
   const ready = new Promise<void>((resolve, reject) => {
     ws.on('error', reject);
     ws.on('close', (code) => reject(new Error(`the floor's gateway session closed: ${code}`)));
@@ -96,7 +100,7 @@ export async function rawGatewaySession(apiUrl: string, token: string, intents: 
       if (payload.s !== null) seq = payload.s;
       if (payload.op === 10) {
         const interval = (payload.d as { heartbeat_interval: number }).heartbeat_interval;
-        heartbeat = setInterval(() => ws.send(JSON.stringify({ op: 1, d: seq })), interval);
+        setInterval(() => ws.send(JSON.stringify({ op: 1, d: seq })), interval).unref();
         ws.send(JSON.stringify({ op: 2, d: { token, intents, properties: { os: 'linux', browser: 'bench-floor', device: 'bench-floor' } } }));
       } else if (payload.op === 0 && payload.t) {
         if (payload.t === 'READY') resolve();
@@ -105,21 +109,13 @@ export async function rawGatewaySession(apiUrl: string, token: string, intents: 
     });
   });
   await ready;
-  return {
-    close: () => {
-      if (heartbeat) clearInterval(heartbeat);
-      ws.removeAllListeners('close');
-      ws.on('error', () => undefined);
-      ws.close();
-    },
-  };
 }
 
 /**
  * A bare Slack Events API receiver for the floor: the signature checked (HMAC-SHA256 of `v0:timestamp:body`,
  * compared in constant time), the request acknowledged, and each event's body handed to `onEvent` as parsed JSON.
  */
-export async function rawSlackReceiver(signingSecret: string, onEvent: (body: Record<string, unknown>) => void): Promise<{ url: string; close: () => Promise<void> }> {
+export async function rawSlackReceiver(signingSecret: string, onEvent: (body: Record<string, unknown>) => void): Promise<string> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -136,11 +132,5 @@ export async function rawSlackReceiver(signingSecret: string, onEvent: (body: Re
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 }

@@ -436,10 +436,12 @@ async function slackFloor(
       databaseUrl: database.url,
       authorization: auth.authorization,
       slack: { signingSecret: slack.signingSecret },
+      warmCall: { method: 'POST', url: `${slack.apiUrl}auth.test` },
       events: paced.messages.map((message, i) => ({
         ticketId: 1 + (i % options.tickets),
         channelId: message.side.channel,
-        calls: message.calls.map((call) => ({ lane: lane(call), method: 'POST', url: `${slack.apiUrl}${call.method}`, body: { ...call.args, floor_mark: String(i) } })),
+        // A message's reactions in their order (one is removed before the next is added); the rest side by side.
+        calls: message.calls.map((call) => ({ lane: `${call.method.startsWith('reactions.') ? 'reactions' : call.method}:${lane(call)}`, method: 'POST', url: `${slack.apiUrl}${call.method}`, body: { ...call.args, floor_mark: String(i) } })),
       })),
     },
     options.pacedRate,
