@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployCommands } from '../../adapters/discord/deploy-commands.js';
@@ -248,6 +248,7 @@ export async function benchDiscord(options: BenchOptions, kind: 'sqlite' | 'post
     await discord.stop();
     await database.drop();
     await floorDatabase.drop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

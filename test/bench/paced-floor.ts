@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBot } from '../helpers/run-bot.js';
@@ -31,7 +31,8 @@ export interface FloorPlan {
  * compiles TypeScript in the process and alone costs more than the bot keeps for its tickets.)
  */
 export async function runPacedFloor(plan: FloorPlan, rate: number, emit: (i: number) => unknown, onReady: (url: string) => void = () => undefined): Promise<{ at: number[] }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'bench-floor-')), 'plan.json');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+  const file = join(dir, 'plan.json');
   writeFileSync(file, JSON.stringify(plan));
   const floor = runBot({}, { script: 'test/bench/floor-process.ts', args: [file], timeoutMs: 30 * 60_000 });
   const handled = () => {
@@ -47,6 +48,7 @@ export async function runPacedFloor(plan: FloorPlan, rate: number, emit: (i: num
   } finally {
     floor.child.kill('SIGTERM');
     await floor.exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '../fakes/slack/index.js';
@@ -280,6 +280,7 @@ export async function benchSlack(options: BenchOptions, kind: 'sqlite' | 'postgr
     await slack.stop();
     await database.drop();
     await floorDatabase.drop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -147,14 +147,7 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
     const dir = mkdtempSync(join(tmpdir(), 'bench-db-'));
     const url = `sqlite:${join(dir, 'support.sqlite')}`;
     await (await openDatabase(url)).close();
-    const database = await openBenchDatabase(url);
-    return {
-      ...database,
-      drop: async () => {
-        await database.drop();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return thenRemoved(await openBenchDatabase(url), () => rmSync(dir, { recursive: true, force: true }));
   }
   if (!postgresUrl) throw new Error('PostgreSQL needs BENCH_DATABASE_URL or TEST_DATABASE_URL');
   const name = `support_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -166,15 +159,21 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', postgresU
   target.pathname = `/${name}`;
   const url = target.toString();
   await (await openDatabase(url)).close();
-  const database = await openBenchDatabase(url);
+  return thenRemoved(await openBenchDatabase(url), async () => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  });
+}
+
+/** `database`, whose `drop` also removes it (`remove`) once its connections are closed. */
+function thenRemoved(database: BenchDatabase, remove: () => unknown): BenchDatabase {
   return {
     ...database,
     drop: async () => {
       await database.drop();
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await remove();
     },
   };
 }
