@@ -82,6 +82,16 @@ export interface FindOptions {
   forUpdate?: boolean;
 }
 
+/** A requester's ticket that is not closed, as an opening is checked against it (limits, duplicates). */
+export type ActiveTicket = Pick<Ticket, 'id' | 'number' | 'subject'>;
+
+/** What {@link TicketTransaction.findOpeningsOf} finds. */
+export interface Openings {
+  bySource: Ticket | null;
+  active: ActiveTicket[];
+  latest: Date | null;
+}
+
 /**
  * Everything a use case reads and writes, inside one transaction. Implemented by `src/persistence`
  * on TypeORM; one instance lives only as long as its transaction.
@@ -121,7 +131,7 @@ export interface TicketTransaction {
    * `sourceKey`, when given), the requester's tickets that are not closed (oldest first), and, when `latest` is
    * asked for, when the requester last opened a ticket on this desk.
    */
-  findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<{ bySource: Ticket | null; active: Ticket[]; latest: Date | null }>;
+  findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<Openings>;
   listTickets(query: TicketQuery): Promise<Ticket[]>;
   /**
    * Tickets not closed whose spaces were never fully set up (a process stopped half-way through opening),

@@ -14,7 +14,7 @@ import {
   type CleanTicketForm,
   type TicketForm,
 } from './policies.js';
-import { systemClock, together, type Clock, type NewTicketEvent, type NewTicketMessage, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
+import { systemClock, together, type Clock, type NewTicketEvent, type Openings, type NewTicketMessage, type TicketQuery, type TicketSpaceRef, type TicketStore, type TicketTransaction } from './ports.js';
 import { refuse, type TicketAction } from './refusals.js';
 import { transition, ACTIVE_STATUSES, type StatusTrigger } from './status-machine.js';
 import { formatTicketNumber, parseTicketNumber } from './ticket-number.js';
@@ -916,7 +916,7 @@ export class TicketService {
     return tx.findOpeningsOf(desk.id, requesterId, { sourceKey: sourceKey || null, latest: desk.limits.cooldownSeconds > 0 });
   }
 
-  private checkOpenWith(desk: DeskConfig, request: OpenTicketRequest, now: Date, { active, latest }: { active: Ticket[]; latest: Date | null }): CleanTicketForm {
+  private checkOpenWith(desk: DeskConfig, request: OpenTicketRequest, now: Date, { active, latest }: Pick<Openings, 'active' | 'latest'>): CleanTicketForm {
     const form = this.checkFormOf(desk, request);
     const key = subjectKey(form.subject);
     const duplicate = active.find((t) => subjectKey(t.subject) === key);

@@ -45,6 +45,23 @@ export class RowMapper<T extends ObjectLiteral> {
     return entity as T;
   }
 
+  /**
+   * Every column for a SELECT, as {@link columnList}, but those whose fields are not in `kept` read as NULL: for a
+   * part of a UNION whose rows only some fields of are read (see {@link hydrateOnly}).
+   */
+  columnListKeeping(kept: ReadonlyArray<keyof T & string>): string {
+    return this.columns.map((c) => (kept.includes(c.propertyName as keyof T & string) ? `"${c.databaseName}"` : `NULL AS "${c.databaseName}"`)).join(', ');
+  }
+
+  /** Only these fields of a row, converted as {@link hydrate} converts them. */
+  hydrateOnly<K extends keyof T & string>(row: ObjectLiteral, fields: readonly K[]): Pick<T, K> {
+    const entity: ObjectLiteral = {};
+    for (const column of this.columns) {
+      if (fields.includes(column.propertyName as K)) entity[column.propertyName] = this.dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
+    }
+    return entity as Pick<T, K>;
+  }
+
   private values(entity: Partial<T>): unknown[] {
     return this.written.map((c) => this.dataSource.driver.preparePersistentValue(entity[c.propertyName as keyof T] ?? null, c));
   }

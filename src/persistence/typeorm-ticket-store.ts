@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 import type {
+  ActiveTicket,
   Attachment,
   AuthorRole,
   FindOptions,
@@ -9,6 +10,7 @@ import type {
   NewTicket,
   NewTicketEvent,
   NewTicketMessage,
+  Openings,
   Participant,
   Platform,
   StoredAttachment,
@@ -30,6 +32,9 @@ import { RowMapper } from './row-mapper.js';
 import { SqliteBatches, type WorkSession } from './sqlite-batches.js';
 import { SqliteStatements } from './sqlite-statements.js';
 import type sqlite3 from 'sqlite3';
+
+/** What an opening reads of the requester's active tickets (see findOpeningsOf). */
+const ACTIVE_FIELDS = ['id', 'number', 'subject'] as const satisfies ReadonlyArray<keyof ActiveTicket>;
 
 /** Works grouped in one sqlite transaction at most (a batch's first work waits for the others' statements). */
 const MAX_BATCH = 16;
@@ -421,28 +426,35 @@ class TypeormTicketTransaction implements TicketTransaction {
     return this.findTicket(`source_key = ${this.param(1)}`, [sourceKey]);
   }
 
-  async findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<{ bySource: Ticket | null; active: Ticket[]; latest: Date | null }> {
-    const columns = this.rows.tickets.columnList;
+  async findOpeningsOf(deskId: string, requesterId: string, options: { sourceKey: string | null; latest: boolean }): Promise<Openings> {
+    const tickets = this.rows.tickets;
     const parameters: unknown[] = [];
     const p = (value: unknown) => {
       parameters.push(value);
       return this.param(parameters.length);
     };
-    // Each part on its own index (source_key; desk, requester and status); sqlite numbers its `?` in order.
+    // Each part on its own index (source_key; desk, requester and status); sqlite numbers its `?` in order. The
+    // requester's active tickets and their latest are read for a few fields: the others come back NULL, unconverted.
     const parts: string[] = [];
-    if (options.sourceKey !== null) parts.push(`SELECT 'source' AS found_as, ${columns} FROM tickets WHERE source_key = ${p(options.sourceKey)}`);
-    parts.push(`SELECT 'active' AS found_as, ${columns} FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} AND status IN (${ACTIVE_STATUSES.map((s) => p(s)).join(', ')})`);
+    if (options.sourceKey !== null) parts.push(`SELECT 'source' AS found_as, ${tickets.columnList} FROM tickets WHERE source_key = ${p(options.sourceKey)}`);
+    parts.push(
+      `SELECT 'active' AS found_as, ${tickets.columnListKeeping(ACTIVE_FIELDS)} FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} AND status IN (${ACTIVE_STATUSES.map((s) => p(s)).join(', ')})`,
+    );
     if (options.latest) {
       parts.push(
-        `SELECT 'latest' AS found_as, ${columns} FROM (SELECT ${columns} FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} ORDER BY created_at DESC LIMIT 1) latest`,
+        `SELECT 'latest' AS found_as, ${tickets.columnListKeeping(['createdAt'])} FROM (SELECT created_at FROM tickets WHERE desk_id = ${p(deskId)} AND requester_id = ${p(requesterId)} ORDER BY created_at DESC LIMIT 1) latest`,
       );
     }
     const { records } = await this.run(parts.join(' UNION ALL '), parameters);
-    const found = (as: string) => records.filter((r) => r.found_as === as).map((r) => this.hydrateTicket(r));
+    const of = (as: string) => records.filter((r) => r.found_as === as);
+    const source = of('source')[0];
+    const latest = of('latest')[0];
     return {
-      bySource: found('source')[0] ?? null,
-      active: found('active').sort((a, b) => a.number - b.number),
-      latest: found('latest')[0]?.createdAt ?? null,
+      bySource: source ? this.hydrateTicket(source) : null,
+      active: of('active')
+        .map((r) => tickets.hydrateOnly(r, ACTIVE_FIELDS))
+        .sort((a, b) => a.number - b.number),
+      latest: latest ? tickets.hydrateOnly(latest, ['createdAt']).createdAt : null,
     };
   }
 
