@@ -17,6 +17,8 @@ export class RowMapper<T extends ObjectLiteral> {
   private readonly updateSql: string;
   /** {@link patch}'s and {@link update}'s statements of some columns, by the fields they write. */
   private readonly patchSql = new Map<string, string>();
+  /** {@link columnListKeeping}'s lists, by the fields they keep. */
+  private readonly keptLists = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,7 +52,13 @@ export class RowMapper<T extends ObjectLiteral> {
    * part of a UNION whose rows only some fields of are read (see {@link hydrateOnly}).
    */
   columnListKeeping(kept: ReadonlyArray<keyof T & string>): string {
-    return this.columns.map((c) => (kept.includes(c.propertyName as keyof T & string) ? `"${c.databaseName}"` : `NULL AS "${c.databaseName}"`)).join(', ');
+    const key = kept.join(',');
+    let list = this.keptLists.get(key);
+    if (list === undefined) {
+      list = this.columns.map((c) => (kept.includes(c.propertyName as keyof T & string) ? `"${c.databaseName}"` : `NULL AS "${c.databaseName}"`)).join(', ');
+      this.keptLists.set(key, list);
+    }
+    return list;
   }
 
   /** Only these fields of a row, converted as {@link hydrate} converts them. */
