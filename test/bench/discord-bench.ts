@@ -6,7 +6,7 @@ import { FakeDiscord, type RecordedCall } from '../fakes/discord/index.js';
 import { rawDeskConfig, seedSupportGuild } from '../helpers/discord-world.js';
 import { INTENTS } from '../../adapters/discord/client-options.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { runPacedFloor } from './paced-floor.js';
+import { floorLatencies, runPacedFloor } from './paced-floor.js';
 import { BENCH_SUBJECT, createBenchDatabase, floorMessageWrite, inParallel, percentile, request, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -447,7 +447,7 @@ async function discordFloor(
         channelId: threads[i % threads.length]!.threadId,
         calls: message.calls.map((call) => ({
           // A message's reactions in their order (one is removed before the next is added); the rest side by side.
-          lane: `${call.method} ${call.path.replace(/\/reactions\/.*$/, '/reactions')}`.replace(/^(PUT|DELETE) (.*\/reactions)$/, '$2'),
+          lane: /^(.*\/reactions)\//.exec(call.path)?.[1] ?? `${call.method} ${call.path}`,
           method: call.method,
           url: `${api}${encodeURI(call.path.replace(/^\/api\/v10/, ''))}?floor=${i}`,
           body: call.method === 'PUT' || call.method === 'DELETE' ? undefined : withoutNonce(call.body),
@@ -457,10 +457,7 @@ async function discordFloor(
     options.pacedRate,
     (i) => discord.userMessage({ channelId: paced.messages[i]!.threadId, user: paced.messages[i]!.user, content: `f${i}` }),
   );
-  const lastFloorCall = new Map<string, number>();
-  for (const c of discord.calls) if (c.query.floor !== undefined) lastFloorCall.set(c.query.floor, Math.max(lastFloorCall.get(c.query.floor) ?? 0, c.at));
-  const pacedLatencies = pacedFloor.at.map((at, i) => (lastFloorCall.get(String(i)) ?? Number.NaN) - at);
-  return { ticketsPerSecond, messagesPerSecond, pacedLatencies };
+  return { ticketsPerSecond, messagesPerSecond, pacedLatencies: floorLatencies(discord.calls, (c) => c.query.floor, pacedFloor.at) };
 }
 
 /** A recorded body to send again, without the nonce Discord would answer with the bot's own message. */

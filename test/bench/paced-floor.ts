@@ -53,6 +53,19 @@ export async function runPacedFloor(plan: FloorPlan, rate: number, emit: (i: num
 }
 
 /**
+ * The floor's time per event: for event i, made at `at[i]`, the time of the last call the fake saw carrying mark `i`
+ * (`markOf` reads a call's mark; undefined for calls that are not the floor's).
+ */
+export function floorLatencies<C extends { at: number }>(calls: readonly C[], markOf: (call: C) => unknown, at: readonly number[]): number[] {
+  const last = new Map<string, number>();
+  for (const call of calls) {
+    const mark = markOf(call);
+    if (mark !== undefined) last.set(String(mark), Math.max(last.get(String(mark)) ?? 0, call.at));
+  }
+  return at.map((made, i) => (last.get(String(i)) ?? Number.NaN) - made);
+}
+
+/**
  * Sends `calls` in lanes: calls on one lane (a thread, a message) one after another in their order, the lanes side
  * by side, as the bot sends them (a reaction is removed before the next is added; two messages' posts overlap).
  */

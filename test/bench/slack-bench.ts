@@ -5,7 +5,7 @@ import { FakeSlack, type DefaultScenario, type Obj, type RecordedCall } from '..
 import { freePort } from '../helpers/run-bot.js';
 import { manifest, rawSlackDeskConfig } from '../helpers/slack-world.js';
 import { figuresOf, type BenchOptions, type Figures } from './figures.js';
-import { runPacedFloor } from './paced-floor.js';
+import { floorLatencies, runPacedFloor } from './paced-floor.js';
 import { BENCH_SUBJECT, createBenchDatabase, floorMessageWrite, inParallel, send, sleep, startBotProcess, until, activityLine, warmUp, WARM_UP_SUBJECT, type BenchDatabase } from './support.js';
 
 /** Finds calls as they come, without scanning every recorded call for every waiter. */
@@ -449,8 +449,5 @@ async function slackFloor(
     (i) => slack.userMessage({ user: paced.messages[i]!.user, channel: paced.messages[i]!.side.channel, thread_ts: paced.messages[i]!.side.ts, text: `f${i}` }),
     (url) => slack.useHttp(url),
   );
-  const lastFloorCall = new Map<string, number>();
-  for (const c of slack.calls) if (c.args.floor_mark !== undefined) lastFloorCall.set(String(c.args.floor_mark), Math.max(lastFloorCall.get(String(c.args.floor_mark)) ?? 0, c.at));
-  const pacedLatencies = pacedFloor.at.map((at, i) => (lastFloorCall.get(String(i)) ?? Number.NaN) - at);
-  return { ticketsPerSecond, messagesPerSecond, pacedLatencies };
+  return { ticketsPerSecond, messagesPerSecond, pacedLatencies: floorLatencies(slack.calls, (c) => c.args.floor_mark, pacedFloor.at) };
 }
