@@ -198,6 +198,14 @@ export interface TicketTransaction {
   insertRating(rating: Omit<TicketRating, 'id'>): Promise<TicketRating>;
   updateRatingComment(id: number, comment: string | null, at: Date): Promise<void>;
   listRatingsOf(ticketIds: readonly number[]): Promise<TicketRating[]>;
+
+  /**
+   * Sends the work's last statements: `statements` sends them all before it returns (none waits on another's
+   * result, as in {@link together}), and the work sends nothing and refuses nothing after them. A store may send
+   * its commit with them (PostgreSQL: one round trip fewer per transaction); when one of them fails, none of
+   * the work is kept, as when the work throws. Gives what `statements` gives.
+   */
+  last<T>(statements: () => Promise<T>): Promise<T>;
 }
 
 /**

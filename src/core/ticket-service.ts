@@ -339,9 +339,13 @@ export class TicketService {
   async spacesSetUp(ticketId: number, spaces: Partial<TicketSpaces>, opening?: { messageId: number; channelId: string; platformMessageId: string }): Promise<Ticket> {
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      const [ticket] = await together(
-        this.patch(tx, ticketId, { ...definedOnly(spaces), updatedAt: now, spacesReadyAt: now }),
-        opening ? tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId) : Promise.resolve(),
+      // The work's only statements, sent with the commit. A ticket that is not there is refused after them: their
+      // writes then touched no row (the opening message is the ticket's).
+      const [ticket] = await tx.last(() =>
+        together(
+          this.patch(tx, ticketId, { ...definedOnly(spaces), updatedAt: now, spacesReadyAt: now }),
+          opening ? tx.setMessageLocation(opening.messageId, opening.channelId, opening.platformMessageId) : Promise.resolve(),
+        ),
       );
       return ticket;
     });
@@ -428,22 +432,25 @@ export class TicketService {
         Object.assign(ticket, autoCloseTimer(ticket.status, desk.autoClose, now));
       }
       ticket.updatedAt = now;
-      // Independent writes, side by side: the status event, the ticket, the message.
-      const [message] = await together(
-        this.storeMessage(tx, ticket, {
-          channelId: incoming.channelId,
-          messageId: incoming.messageId,
-          authorId: incoming.author.id,
-          authorName: cleanLine(incoming.author.name),
-          authorRole: role,
-          visibility: internal ? 'internal' : 'public',
-          body: cleanText(incoming.body),
-          createdAt: at,
-          files: incoming.files,
-        }),
-        tx.updateTicket(ticket),
-        ...(statusEvent ? [statusEvent] : []),
-      );
+      // Independent writes, side by side: the status event, the ticket, the message. Without files they are the
+      // work's last statements (the commit may go with them); a file's row waits for its message's id.
+      const writes = () =>
+        together(
+          this.storeMessage(tx, ticket, {
+            channelId: incoming.channelId,
+            messageId: incoming.messageId,
+            authorId: incoming.author.id,
+            authorName: cleanLine(incoming.author.name),
+            authorRole: role,
+            visibility: internal ? 'internal' : 'public',
+            body: cleanText(incoming.body),
+            createdAt: at,
+            files: incoming.files,
+          }),
+          tx.updateTicket(ticket),
+          ...(statusEvent ? [statusEvent] : []),
+        );
+      const [message] = incoming.files?.length ? await writes() : await tx.last(writes);
       return {
         ticket,
         message,

@@ -175,15 +175,20 @@ export class TypeormTicketStore implements TicketStore {
       // Its failure is the work's first statement's too; it is awaited below, and never left unhandled.
       begun.catch(() => undefined);
       active.isTransactionActive = true;
+      const tx = new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows);
+      // The work's last statements (`tx.last`) take the COMMIT with them, without waiting for their answers.
+      tx.commitAhead = () => client.query('COMMIT');
       let result: T;
       try {
-        result = await work(new TypeormTicketTransaction(runner.manager, this.dialect, this.entities, this.rows));
+        result = await work(tx);
         await begun;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A COMMIT sent behind a statement that failed ends the transaction as a ROLLBACK (nothing is kept).
+        if (tx.committed) await tx.committed.catch(() => undefined);
+        else await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      await client.query('COMMIT');
+      await (tx.committed ?? client.query('COMMIT'));
       return result;
     } finally {
       active.isTransactionActive = false;
@@ -263,6 +268,12 @@ function sqlTime(dialect: Dialect, date: Date): Date | string {
 class TypeormTicketTransaction implements TicketTransaction {
   /** PostgreSQL: the statements this work sent through {@link run}. */
   private sent = 0;
+  /** PostgreSQL, in a transaction: sends its COMMIT, which {@link last} sends with the work's last statements. */
+  commitAhead: (() => Promise<unknown>) | null = null;
+  /** The COMMIT {@link last} sent, once sent. */
+  committed: Promise<unknown> | null = null;
+  /** The work sent its last statements: another one is a mistake (it would come after the COMMIT). */
+  private ended = false;
   /** Each ticket this work read or wrote, as the database now has it: {@link updateTicket} writes what differs. */
   private readonly stored = new WeakMap<Ticket, Ticket>();
   private readonly tickets: Repository<Ticket>;
@@ -301,6 +312,7 @@ class TypeormTicketTransaction implements TicketTransaction {
 
   /** One hand-written statement: on sqlite a kept prepared statement, on PostgreSQL TypeORM's query runner. */
   private async run(sql: string, parameters: unknown[]): Promise<{ records: ObjectLiteral[]; affected: number; insertedId: number }> {
+    if (this.ended) throw new Error(`a statement after the work's last ones: ${sql.slice(0, 60)}`);
     if (this.statements) {
       if (this.session && !READS.test(sql)) this.session.wrote = true;
       if (/^\s*SELECT\b|\bRETURNING\b/i.test(sql)) return { records: await this.statements.all(sql, parameters), affected: 0, insertedId: 0 };
@@ -313,6 +325,23 @@ class TypeormTicketTransaction implements TicketTransaction {
     const client = (this.manager.queryRunner as unknown as { databaseConnection: PgClient }).databaseConnection;
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return { records: result.rows, affected: result.rowCount ?? 0, insertedId: Number(result.rows[0]?.id ?? 0) };
+  }
+
+  /**
+   * Every statement `statements` sends reaches the pool's client as it is called (`run` hands it over before its
+   * first await), so the COMMIT sent next follows them on the wire: the connection pipelines, and they leave in
+   * one write. On sqlite, and outside a transaction, they are only sent.
+   */
+  last<T>(statements: () => Promise<T>): Promise<T> {
+    if (this.ended) throw new Error("a work sent its last statements twice");
+    const sent = statements();
+    this.ended = true;
+    if (this.commitAhead) {
+      this.committed = this.commitAhead();
+      // Awaited by the transaction, whatever the statements do.
+      this.committed.catch(() => undefined);
+    }
+    return sent;
   }
 
   /** Runs a RowMapper INSERT and gives the new row's id. */

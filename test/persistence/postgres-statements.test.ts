@@ -214,6 +214,78 @@ describe.skipIf(!POSTGRES_URL)(`transactions on PostgreSQL${POSTGRES_URL ? '' : 
     expect(await bodies()).toEqual(['a1', 'a2', 'a3', 'c1']);
   });
 
+  /** What the pool's one connection hands its socket, batch by batch (one system call each), while `run` runs. */
+  const socketBatches = async (run: () => Promise<unknown>): Promise<string[]> => {
+    const pool = (database.dataSource.driver as unknown as { master: { _clients: Array<{ connection: { stream: Record<string, unknown> } }> } }).master;
+    const stream = pool._clients[0]!.connection.stream;
+    const batches: string[] = [];
+    const own = { _write: stream._write, _writev: stream._writev };
+    const text = (chunk: unknown) => Buffer.from(chunk as Buffer).toString('latin1');
+    stream._write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+      batches.push(text(chunk));
+      return (own._write as (...a: unknown[]) => unknown).call(this, chunk, ...rest);
+    };
+    stream._writev = function (this: unknown, chunks: Array<{ chunk: unknown }>, ...rest: unknown[]) {
+      batches.push(chunks.map((c) => text(c.chunk)).join(''));
+      return (own._writev as (...a: unknown[]) => unknown).call(this, chunks, ...rest);
+    };
+    try {
+      await run();
+    } finally {
+      Object.assign(stream, own);
+    }
+    return batches;
+  };
+
+  it("sends a work's last statements and its COMMIT in one write, without waiting for their answers, and keeps them", async () => {
+    const start = await bodies();
+    const batches = await socketBatches(() =>
+      database.store.transaction(async (tx) => {
+        const ticket = await tx.findTicketById(ticketId, { forUpdate: true });
+        return tx.last(() => Promise.all([tx.insertMessage(message(ticket!.id, 'd1')), tx.insertMessage(message(ticket!.id, 'd2'))]));
+      }),
+    );
+    expect(await bodies()).toEqual([...start, 'd1', 'd2']);
+    // BEGIN with the read, then the two inserts with the COMMIT: two round trips.
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toContain('d1');
+    expect(batches[1]).toContain('d2');
+    expect(batches[1]).toContain('COMMIT');
+    // The same work without `last`: the COMMIT waits for the inserts' answers, a third round trip.
+    const before = await socketBatches(() =>
+      database.store.transaction(async (tx) => {
+        const ticket = await tx.findTicketById(ticketId, { forUpdate: true });
+        return Promise.all([tx.insertMessage(message(ticket!.id, 'd3')), tx.insertMessage(message(ticket!.id, 'd4'))]);
+      }),
+    );
+    expect(before).toHaveLength(3);
+    expect(before[2]).toContain('COMMIT');
+    expect(before[2]).not.toContain('d4');
+    expect(await bodies()).toEqual([...start, 'd1', 'd2', 'd3', 'd4']);
+  });
+
+  it("keeps nothing of a work when one of its last statements fails, answers with that statement's error, and serves the next", async () => {
+    const start = await bodies();
+    const failing = database.store.transaction(async (tx) => {
+      await tx.insertMessage(message(ticketId, 'e0'));
+      return tx.last(() => Promise.all([tx.insertMessage(message(ticketId, 'e1')), tx.insertMessage(message(987_654, 'e2')), tx.insertMessage(message(ticketId, 'e3'))]));
+    });
+    await expect(failing).rejects.toThrow(/foreign key/);
+    expect(await bodies()).toEqual(start);
+    await database.store.transaction((tx) => tx.last(() => tx.insertMessage(message(ticketId, 'e4'))));
+    expect(await bodies()).toEqual([...start, 'e4']);
+  });
+
+  it('refuses a statement sent after the last ones', async () => {
+    const start = await bodies();
+    const after = database.store.transaction(async (tx) => {
+      await tx.last(() => tx.findTicketById(ticketId));
+      return tx.insertMessage(message(ticketId, 'f1'));
+    });
+    await expect(after).rejects.toThrow(/a statement after the work's last ones/);
+    expect(await bodies()).toEqual(start);
+  });
+
   it('runs a work of one statement on its own, and refuses a second statement from it', async () => {
     const [{ id }] = (await database.dataSource.query("SELECT id FROM ticket_messages WHERE body = 'c1'")) as [{ id: number }];
     const copy = { channelId: 'dm', messageId: 'copy-of-c1', purpose: 'mirror' as const };
