@@ -299,21 +299,26 @@ export class TicketService {
         spacesReadyAt: null,
         lastMessageAt: null,
       });
-      const [opening] = await together(
-        tx.insertMessage({
-          ticketId: ticket.id,
-          channelId: null,
-          messageId: null,
-          authorId: request.requester.id,
-          authorName: ticket.requesterName,
-          authorRole: 'requester',
-          visibility: 'public',
-          body: form.description,
-          createdAt: now,
-        }),
-        tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' })),
-      );
-      opening.attachments = await tx.insertAttachments(ticket.id, opening.id, request.files ?? [], now);
+      // The opening message and its event, side by side. Without files they are the work's last statements (the
+      // commit may go with them); a file's row waits for the message's id.
+      const files = request.files ?? [];
+      const writes = () =>
+        together(
+          tx.insertMessage({
+            ticketId: ticket.id,
+            channelId: null,
+            messageId: null,
+            authorId: request.requester.id,
+            authorName: ticket.requesterName,
+            authorRole: 'requester',
+            visibility: 'public',
+            body: form.description,
+            createdAt: now,
+          }),
+          tx.insertEvent(this.event(ticket, request.requester, 'opened', now, { toStatus: 'open' })),
+        );
+      const [opening] = files.length > 0 ? await writes() : await tx.last(writes);
+      if (files.length > 0) opening.attachments = await tx.insertAttachments(ticket.id, opening.id, files, now);
       return { ticket, desk, category: form.category, openingMessage: opening, created: true, answerExpectedAt: this.answerExpectedAt(desk, now) };
     });
   }
