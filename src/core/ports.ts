@@ -103,7 +103,8 @@ export interface TicketTransaction {
   reserveTicketNumbersUpTo(deskId: string, number: number): Promise<void>;
   /**
    * Serializes ticket openings of one requester until the transaction ends, so two simultaneous submissions
-   * cannot both pass the open-ticket limit or the duplicate check.
+   * cannot both pass the open-ticket limit or the duplicate check. The transaction's statements sent after it,
+   * even side by side without waiting for it, run once the lock is held, and read what was committed by then.
    */
   lockRequester(deskId: string, requesterId: string): Promise<void>;
 

@@ -257,9 +257,12 @@ export class TicketService {
     const desk = this.deskFor(request.platform, request.workspaceId);
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      // Locked first: a second submission of the same form waits here, then finds the ticket the first opened.
-      await tx.lockRequester(desk.id, request.requester.id);
-      const { bySource: existing, ...openings } = await this.openingsOf(tx, desk, request.requester.id, request.sourceKey);
+      // Locked first: a second submission of the same form waits here, then finds the ticket the first opened. The
+      // read goes with the lock, without waiting for it: it runs once the lock is held (see lockRequester).
+      const [, { bySource: existing, ...openings }] = await together(
+        tx.lockRequester(desk.id, request.requester.id),
+        this.openingsOf(tx, desk, request.requester.id, request.sourceKey),
+      );
       if (existing) return this.alreadyOpened(tx, desk, existing);
       const form = this.checkOpenWith(desk, request, now, openings);
       const number = await tx.nextTicketNumber(desk.id);
