@@ -298,6 +298,64 @@ describe.skipIf(!POSTGRES_URL)(`transactions on PostgreSQL${POSTGRES_URL ? '' : 
   });
 });
 
+// Two works whose last statements deadlock: PostgreSQL fails one of them there, the COMMIT sent behind it ends that
+// transaction as a rollback, and the store runs the whole work again. Both land, each once.
+describe.skipIf(!POSTGRES_URL)(`last statements that lose a deadlock on PostgreSQL${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('postgres');
+    database = await openDatabase(testDatabase.url, { poolSize: 4 });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  it('GIVEN two works each holding the ticket the other writes last WHEN they deadlock THEN the loser runs again and both are kept once', async () => {
+    const ids = await database.store.transaction(async (tx) => {
+      const now = new Date();
+      const opened: number[] = [];
+      for (const subject of ['x', 'y']) {
+        const ticket = await tx.insertTicket({
+          deskId: 'desk-d', number: await tx.nextTicketNumber('desk-d'), platform: 'discord', workspaceId: 'g', categoryKey: 'billing', subject,
+          description: 'd', answers: [], priority: 'normal', status: 'open', requesterId: 'u', requesterName: 'Member', createdAt: now, updatedAt: now,
+          lastActivityAt: now,
+        } as never);
+        opened.push(ticket.id);
+      }
+      return opened;
+    });
+    const attempts = { x: 0, y: 0 };
+    let locked = 0;
+    let bothLocked!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+    const work = (name: 'x' | 'y', first: number, second: number) =>
+      database.store.transaction(async (tx) => {
+        attempts[name]++;
+        await tx.findTicketById(first, { forUpdate: true });
+        if (attempts[name] === 1) {
+          if (++locked === 2) bothLocked();
+          await barrier;
+        }
+        return tx.last(() =>
+          Promise.all([
+            tx.patchTicket(second, { subject: `written by ${name}` }),
+            tx.insertMessage({ ticketId: second, channelId: 'thread', messageId: `by-${name}`, authorId: 'u', authorName: 'Member', authorRole: 'requester', visibility: 'public', body: `by ${name}`, createdAt: new Date() }),
+          ]),
+        );
+      });
+    await Promise.all([work('x', ids[0]!, ids[1]!), work('y', ids[1]!, ids[0]!)]);
+    expect(attempts.x + attempts.y).toBe(3);
+    const rows = (await database.dataSource.query('SELECT body FROM ticket_messages ORDER BY body')) as Array<{ body: string }>;
+    expect(rows.map((r) => r.body)).toEqual(['by x', 'by y']);
+    const subjects = (await database.dataSource.query('SELECT subject FROM tickets ORDER BY id')) as Array<{ subject: string }>;
+    // The work that ran again wrote last.
+    const again = attempts.x === 2 ? 'x' : 'y';
+    expect(subjects.map((r) => r.subject)).toContain(`written by ${again}`);
+  });
+});
+
 // A quiet desk keeps two connections open: closed after being idle, the next message paid for a new connection and
 // for preparing its statements again.
 describe.skipIf(!POSTGRES_URL)(`the pool on a quiet desk${POSTGRES_URL ? '' : ' [skipped, set TEST_DATABASE_URL to run]'}`, () => {
